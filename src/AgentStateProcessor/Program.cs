@@ -1,0 +1,1 @@
+Console.WriteLine($"AgentStateProcessor, librdkafka {Confluent.Kafka.Library.VersionString}");
