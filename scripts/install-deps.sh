@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the project needs on Debian: the native Kafka client library
+# (Confluent.Kafka 1.9.3 runs over it), kcat and kafka-python (independent Kafka clients used by
+# the tests), and python3-avro (the independent Avro implementation the codec is checked against).
+set -euo pipefail
+packages=(librdkafka-dev kcat python3-kafka python3-avro)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+fi
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK (dotnet) is not on PATH; install it from https://dot.net and retry" >&2
+  exit 1
+fi
