@@ -1,0 +1,57 @@
+namespace AgentStateProcessor.Domain.Events;
+
+/// <summary>
+/// The events the fold has a rule for. Every other event of the reference documents is
+/// <see cref="NoStateRule"/>: validated and counted, but it changes no state.
+/// </summary>
+public enum EventKind
+{
+    NoStateRule,
+    AgentLogin,
+    AgentLogout,
+    AgentReady,
+    AgentNotReady,
+    AgentReserved,
+    DnOutOfService,
+    DnBackInService,
+    DndOn,
+    DndOff,
+    ForwardSet,
+    ForwardCancel,
+    OffHook,
+    OnHook,
+    MuteOn,
+    MuteOff,
+}
+
+public static class EventKinds
+{
+    private static readonly Dictionary<string, EventKind> ByName = new(StringComparer.Ordinal)
+    {
+        ["EventAgentLogin"] = EventKind.AgentLogin,
+        ["EventAgentLogout"] = EventKind.AgentLogout,
+        ["EventAgentReady"] = EventKind.AgentReady,
+        ["EventAgentNotReady"] = EventKind.AgentNotReady,
+        ["EventAgentReserved"] = EventKind.AgentReserved,
+        ["EventDNOutOfService"] = EventKind.DnOutOfService,
+        ["EventDNBackInService"] = EventKind.DnBackInService,
+        ["EventDNDOn"] = EventKind.DndOn,
+        ["EventDNDOff"] = EventKind.DndOff,
+        ["EventForwardSet"] = EventKind.ForwardSet,
+        ["EventForwardCancel"] = EventKind.ForwardCancel,
+        ["EventOffHook"] = EventKind.OffHook,
+        ["EventOnHook"] = EventKind.OnHook,
+        ["EventMuteOn"] = EventKind.MuteOn,
+        ["EventMuteOff"] = EventKind.MuteOff,
+    };
+
+    public static EventKind Of(string eventName) =>
+        ByName.TryGetValue(eventName, out var kind) ? kind : EventKind.NoStateRule;
+
+    /// <summary>Events that change an agent's state (and so are folded where the input is consumed).</summary>
+    public static bool ChangesAgent(this EventKind kind) => kind is EventKind.AgentLogin or EventKind.AgentLogout
+        or EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved;
+
+    /// <summary>Events that change the state of the DN they name in ThisDN (and so are re-keyed by DN).</summary>
+    public static bool ChangesDn(this EventKind kind) => kind != EventKind.NoStateRule;
+}

@@ -1,0 +1,59 @@
+using AgentStateProcessor.Domain.Events;
+
+namespace AgentStateProcessor.Domain.Fold;
+
+/// <summary>
+/// Folds events into the state of the DN they name in ThisDN. Pure: the result depends only on
+/// the arguments, which it never mutates. The rules are documented in docs/fold-rules.md.
+/// </summary>
+public static class DnFold
+{
+    public static FoldResult<DnState> Apply(DnState? current, VoiceEvent e)
+    {
+        if (!e.Kind.ChangesDn() || e.ThisDn is null) return new(FoldOutcome.NotApplicable, current);
+        if (current is not null && e.Position.Offset <= current.LastOffsetOf(e.Position.Partition))
+        {
+            return new(FoldOutcome.Duplicate, current);
+        }
+
+        var before = current ?? DnState.Initial(e.TenantId, e.ThisDn, e.TimeMicros, e.Position);
+        var after = e.Kind switch
+        {
+            EventKind.AgentLogin => before with
+            {
+                AgentId = e.AgentId ?? before.AgentId,
+                Queues = SortedNames.With(before.Queues, e.ThisQueue),
+            },
+            EventKind.AgentLogout when e.AgentId is null || e.AgentId == before.AgentId => before with
+            {
+                AgentId = null,
+                Queues = [],
+            },
+            EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved => before with
+            {
+                AgentId = e.AgentId ?? before.AgentId,
+            },
+            EventKind.DnOutOfService => before with { InService = false },
+            EventKind.DnBackInService => before with { InService = true },
+            EventKind.DndOn => before with { Dnd = true },
+            EventKind.DndOff => before with { Dnd = false },
+            EventKind.ForwardSet => before with { ForwardTo = e.OtherDn ?? before.ForwardTo },
+            EventKind.ForwardCancel => before with { ForwardTo = null },
+            EventKind.OffHook => before with { OffHook = true },
+            EventKind.OnHook => before with { OffHook = false },
+            EventKind.MuteOn => before with { MutedConnections = SortedNames.With(before.MutedConnections, e.ConnId) },
+            EventKind.MuteOff => before with { MutedConnections = SortedNames.Without(before.MutedConnections, e.ConnId) },
+            // The logout of an agent other than the one the DN knows leaves the DN's agent alone.
+            _ => before,
+        };
+
+        return new(FoldOutcome.Applied, after with
+        {
+            UpdatedAt = Math.Max(before.UpdatedAt, e.TimeMicros),
+            LastEvent = e.Name,
+            EventCount = before.EventCount + 1,
+            Source = e.Position,
+            InputPositions = before.WithInputPosition(e.Position.Partition, e.Position.Offset),
+        });
+    }
+}
