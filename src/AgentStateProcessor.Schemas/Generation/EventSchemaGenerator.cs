@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AgentStateProcessor.Schemas.Tables;
+
+namespace AgentStateProcessor.Schemas.Generation;
+
+/// <summary>
+/// Turns the attribute tables into one Avro record schema per event: named exactly as the event, fields named
+/// exactly as the attributes in table order, mandatory attributes as their type, optional ones as
+/// <c>["null", T]</c> with default null. Every schema stands alone (enumerations are defined inline where used).
+/// The output is deterministic: the same tables give the same bytes.
+/// </summary>
+public static class EventSchemaGenerator
+{
+    /// <summary>The namespace of every generated event record and enumeration.</summary>
+    public const string Namespace = "agentstateprocessor.events";
+
+    /// <summary>Schema file names (<c>&lt;EventName&gt;.avsc</c>) to their JSON text, in ordinal order of file name.</summary>
+    public static IReadOnlyDictionary<string, string> GenerateFromDirectory(string tablesDirectory) =>
+        Generate(AttributeTableSet.LoadDirectory(tablesDirectory));
+
+    internal static IReadOnlyDictionary<string, string> Generate(AttributeTableSet tables)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in tables.Events)
+        {
+            files.Add(FileNameOf(table.Name), GenerateOne(table, tables));
+        }
+        return files;
+    }
+
+    internal static string FileNameOf(string eventName) => eventName + ".avsc";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        IndentSize = 2,
+        NewLine = "\n",
+        // Docs quote the documents (apostrophes, parentheses); keep them readable rather than \u-escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static string GenerateOne(EventTable table, AttributeTableSet tables)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            var definedEnums = new HashSet<string>(StringComparer.Ordinal);
+            writer.WriteStartObject();
+            writer.WriteString("type", "record");
+            writer.WriteString("name", table.Name);
+            writer.WriteString("namespace", Namespace);
+            writer.WriteString("doc", JoinDoc(table.Description, table.Notes));
+            writer.WriteString("sourceDocument", table.Document);
+            writer.WriteStartArray("fields");
+            foreach (var attribute in table.Attributes)
+            {
+                WriteField(writer, attribute, tables, definedEnums);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteField(Utf8JsonWriter writer, TableAttribute attribute, AttributeTableSet tables, HashSet<string> definedEnums)
+    {
+        var type = tables.TypeOf(attribute.Name);
+        writer.WriteStartObject();
+        writer.WriteString("name", attribute.Name);
+        writer.WritePropertyName("type");
+        if (attribute.Mandatory)
+        {
+            WriteType(writer, type.Avro, tables, definedEnums);
+        }
+        else
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue("null");
+            WriteType(writer, type.Avro, tables, definedEnums);
+            writer.WriteEndArray();
+            writer.WriteNull("default");
+        }
+        writer.WriteString("doc", JoinDoc(type.Description, attribute.Note is null ? null : [attribute.Note]));
+        if (attribute.DocumentName is not null)
+        {
+            writer.WriteString("documentName", attribute.DocumentName);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteType(Utf8JsonWriter writer, JsonElement avro, AttributeTableSet tables, HashSet<string> definedEnums)
+    {
+        if (avro.ValueKind == JsonValueKind.String && tables.FindEnum(avro.GetString()!) is { } definition)
+        {
+            var name = avro.GetString()!;
+            if (!definedEnums.Add(name))
+            {
+                writer.WriteStringValue(name);
+                return;
+            }
+            writer.WriteStartObject();
+            writer.WriteString("type", "enum");
+            writer.WriteString("name", name);
+            writer.WriteString("doc", JoinDoc(definition.Source, definition.Note is null ? null : [definition.Note]));
+            writer.WriteStartArray("symbols");
+            foreach (var symbol in definition.Symbols)
+            {
+                writer.WriteStringValue(symbol.Symbol);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            return;
+        }
+        avro.WriteTo(writer);
+    }
+
+    private static string JoinDoc(string text, IReadOnlyList<string>? notes) =>
+        notes is null or { Count: 0 } ? text : text + " " + string.Join(" ", notes);
+}
