@@ -85,6 +85,17 @@ public class AgentFoldTests
     }
 
     [Fact]
+    public void Logout_without_a_reason_clears_the_reason_of_an_earlier_not_ready()
+    {
+        var agent = FoldedState.Of(
+            Events.Login(at: 10, offset: 1),
+            Events.NotReady(at: 20, offset: 2, reason: "Break"),
+            Events.Logout(at: 30, offset: 3)).Agent();
+
+        Assert.Null(agent.ReasonCode);
+    }
+
+    [Fact]
     public void Repeated_login_is_not_a_transition_stateSince_stays_and_eventCount_grows()
     {
         var once = FoldedState.Of(Events.Login(queue: "Q1", at: 10, offset: 1)).Agent();

@@ -14,6 +14,32 @@ public class FoldPropertyTests
 
     public static TheoryData<int> Seeds => [1, 7, 42, 2024, 65537];
 
+    [Fact]
+    public void The_random_streams_exercise_every_kind_every_outcome_backward_clocks_and_missing_fields()
+    {
+        var kinds = new HashSet<EventKind>();
+        var outcomes = new HashSet<(string Fold, FoldOutcome Outcome)>();
+        var backwardClocks = 0;
+        var missing = new HashSet<string>();
+        ForEachStep(1, (where, step) =>
+        {
+            kinds.Add(step.Event.Kind);
+            outcomes.Add(("agent", step.Agent.Outcome));
+            outcomes.Add(("dn", step.Dn.Outcome));
+            if (step.AgentBefore is { } agent && step.Event.TimeMicros < agent.UpdatedAt) backwardClocks++;
+            if (step.Event.AgentId is null) missing.Add("AgentId");
+            if (step.Event.ThisDn is null) missing.Add("ThisDn");
+            if (step.Event.ThisQueue is null) missing.Add("ThisQueue");
+            if (step.Event.OtherDn is null) missing.Add("OtherDn");
+            if (step.Event.ConnId is null) missing.Add("ConnId");
+        });
+
+        Assert.Equal(Enum.GetValues<EventKind>().Length, kinds.Count);
+        Assert.Equal(6, outcomes.Count);
+        Assert.True(backwardClocks > 100, $"only {backwardClocks} events older than their agent's last update");
+        Assert.Equal(5, missing.Count);
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Every_state_stays_well_formed_after_every_event(int seed)
