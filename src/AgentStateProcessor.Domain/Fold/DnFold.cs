@@ -24,7 +24,7 @@ public static class DnFold
                 AgentId = e.AgentId ?? before.AgentId,
                 Queues = SortedNames.With(before.Queues, e.ThisQueue),
             },
-            EventKind.AgentLogout when e.AgentId is null || e.AgentId == before.AgentId => before with
+            EventKind.AgentLogout when e.AgentId is null || before.AgentId is null || e.AgentId == before.AgentId => before with
             {
                 AgentId = null,
                 Queues = [],
