@@ -7,7 +7,7 @@ namespace AgentStateProcessor.SchemaRegistry;
 /// (configuration section <c>SchemaRegistry</c>). Without <see cref="Url"/> no registry is used:
 /// snapshots are written in Avro single-object encoding instead (DESIGN.md section 7).
 /// </summary>
-internal sealed class SchemaRegistryOptions
+internal sealed class SchemaRegistryOptions : AgentStateProcessor.Configuration.ISelfValidatingOptions
 {
     public const string SectionName = "SchemaRegistry";
 
@@ -37,6 +37,8 @@ internal sealed class SchemaRegistryOptions
     internal static readonly TimeSpan RetryBackoffLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Every problem with these settings, each naming the setting; empty when they are usable.</summary>
+    IEnumerable<string> AgentStateProcessor.Configuration.ISelfValidatingOptions.Validate() => Validate();
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -86,15 +88,5 @@ internal sealed class SchemaRegistryOptions
             errors.Add($"{SectionName}:RetryBackoff must be between 0 and {RetryBackoffLimit}, but is {RetryBackoff}.");
         }
         return errors;
-    }
-}
-
-/// <summary>Lets the host reject bad registry settings at start-up (<c>ValidateOnStart</c>).</summary>
-internal sealed class SchemaRegistryOptionsValidator : IValidateOptions<SchemaRegistryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SchemaRegistryOptions options)
-    {
-        var errors = options.Validate();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -83,7 +83,7 @@ public sealed class SchemaRegistryOptionsTests
             })
             .Build();
         using var services = new ServiceCollection()
-            .AddSingleton<IValidateOptions<SchemaRegistryOptions>, SchemaRegistryOptionsValidator>()
+            .AddSingleton<IValidateOptions<SchemaRegistryOptions>, AgentStateProcessor.Configuration.SelfValidatingOptionsValidator<SchemaRegistryOptions>>()
             .Configure<SchemaRegistryOptions>(configuration.GetSection(SchemaRegistryOptions.SectionName))
             .BuildServiceProvider();
 

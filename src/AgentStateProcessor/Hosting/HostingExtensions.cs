@@ -1,0 +1,77 @@
+using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Kafka;
+using AgentStateProcessor.SchemaRegistry;
+using AgentStateProcessor.Schemas;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentStateProcessor.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>
+    /// Wires the processor. Without Kafka:BootstrapServers it first starts the embedded default:
+    /// a mock cluster in this process, its topics, and a simulated contact center feeding it.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgentStateProcessor(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddValidatedOptions<KafkaOptions>(builder, KafkaOptions.SectionName);
+        AddValidatedOptions<TopicOptions>(builder, TopicOptions.SectionName);
+        AddValidatedOptions<ProcessingOptions>(builder, ProcessingOptions.SectionName);
+        AddValidatedOptions<SchemaRegistryOptions>(builder, SchemaRegistryOptions.SectionName);
+
+        // Committing on SIGTERM must have time to finish before the host gives up on the service.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        services.AddSingleton(_ => EventSchemaSet.LoadEmbedded());
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton(sp => new TopicProvisioner(
+            sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
+            sp.GetRequiredService<IOptions<TopicOptions>>().Value,
+            sp.GetRequiredService<ILogger<TopicProvisioner>>()));
+        if (builder.Configuration.GetSection(SchemaRegistryOptions.SectionName)["Url"] is { Length: > 0 })
+        {
+            services.AddSingleton(sp => new SchemaRegistryClient(
+                SchemaRegistryClient.CreateHttpClient(),
+                sp.GetRequiredService<IOptions<SchemaRegistryOptions>>().Value,
+                sp.GetRequiredService<ILogger<SchemaRegistryClient>>()));
+        }
+        services.AddHostedService<ProcessorService>();
+
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.SectionName}:BootstrapServers"]))
+        {
+            builder.AddEmbeddedDefault();
+        }
+        return builder;
+    }
+
+    private static void AddEmbeddedDefault(this IHostApplicationBuilder builder)
+    {
+        AddValidatedOptions<EmbeddedOptions>(builder, EmbeddedOptions.SectionName);
+        var embedded = builder.Configuration.GetSection(EmbeddedOptions.SectionName).Get<EmbeddedOptions>() ?? new EmbeddedOptions();
+        var problems = ((ISelfValidatingOptions)embedded).Validate().ToList();
+        if (problems.Count > 0) throw new OptionsValidationException(EmbeddedOptions.SectionName, typeof(EmbeddedOptions), problems);
+        var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
+
+        var cluster = MockKafkaCluster.Start(embedded.Brokers);
+        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.DnRepartition, topics.DeadLetters })
+        {
+            cluster.CreateTopic(topic, embedded.Partitions);
+        }
+        cluster.CreateTopic(topics.Progress, 1);
+        builder.Configuration.AddInMemoryCollection([new($"{KafkaOptions.SectionName}:BootstrapServers", cluster.BootstrapServers)]);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddHostedService<SimulatorService>();
+        builder.Services.AddHostedService<ProgressReporter>();
+    }
+
+    private static void AddValidatedOptions<TOptions>(IHostApplicationBuilder builder, string section)
+        where TOptions : class, ISelfValidatingOptions
+    {
+        builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, SelfValidatingOptionsValidator<TOptions>>();
+    }
+}

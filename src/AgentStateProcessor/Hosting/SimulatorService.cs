@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text;
+using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Kafka;
+using AgentStateProcessor.Simulation;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentStateProcessor.Hosting;
+
+/// <summary>The simulated contact center of the embedded default: produces its events into the input topic at a steady rate.</summary>
+internal sealed class SimulatorService(
+    IOptions<KafkaOptions> kafka,
+    IOptions<TopicOptions> topics,
+    IOptions<EmbeddedOptions> embedded,
+    ILogger<SimulatorService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Produce(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Produce(CancellationToken stoppingToken)
+    {
+        var options = embedded.Value;
+        var simulator = new ContactCenterSimulator(new ContactCenterSimulatorOptions
+        {
+            TenantCount = options.Tenants,
+            AgentCount = options.Agents,
+            InvalidShare = options.InvalidShare,
+            UnknownEventShare = options.UnknownEventShare,
+            StartTime = DateTimeOffset.UtcNow,
+        });
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Simulator(kafka.Value)).Build();
+        var clock = Stopwatch.StartNew();
+        long produced = 0;
+        logger.LogInformation("Simulated contact center: {Agents} agents in {Tenants} tenants, {Rate} events/s into {Topic}",
+            options.Agents, options.Tenants, options.EventsPerSecond, topics.Value.Input);
+        foreach (var record in simulator.Generate())
+        {
+            if (stoppingToken.IsCancellationRequested) break;
+            var message = new Message<byte[]?, byte[]>
+            {
+                Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key),
+                Value = record.Value,
+                Timestamp = new Timestamp(record.Timestamp),
+            };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topics.Value.Input, message);
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+            produced++;
+            if (options.EventsPerSecond > 0)
+            {
+                var due = TimeSpan.FromSeconds((double)produced / options.EventsPerSecond);
+                if (due > clock.Elapsed) stoppingToken.WaitHandle.WaitOne(due - clock.Elapsed);
+            }
+        }
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+}

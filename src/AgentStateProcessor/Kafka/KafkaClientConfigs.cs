@@ -1,0 +1,80 @@
+using AgentStateProcessor.Configuration;
+using Confluent.Kafka;
+
+namespace AgentStateProcessor.Kafka;
+
+/// <summary>The one place that turns <see cref="KafkaOptions"/> into client configurations, one per role.</summary>
+internal static class KafkaClientConfigs
+{
+    /// <summary>The consumer of input and repartition records: a group member that commits nothing on its own.</summary>
+    public static ConsumerConfig Processing(KafkaOptions options) => new(Common(options))
+    {
+        GroupId = options.GroupId,
+        // Offsets are committed with the snapshots (in the transaction, or after them), never behind our back.
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        // A group that never committed starts at the beginning: state is a fold over all history.
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        // Repartition records of an open or aborted transaction must not be folded.
+        IsolationLevel = IsolationLevel.ReadCommitted,
+    };
+
+    /// <summary>Reads snapshot and progress partitions to their end on assignment; never joins a group.</summary>
+    public static ConsumerConfig Restore(KafkaOptions options) => new(Common(options))
+    {
+        GroupId = options.GroupId + "-restore",
+        ClientId = options.ClientId + "-restore",
+        EnableAutoCommit = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        IsolationLevel = IsolationLevel.ReadCommitted,
+        // The end of each changelog partition is what the restore waits for.
+        EnablePartitionEof = true,
+    };
+
+    public static ProducerConfig Output(KafkaOptions options, ProcessingGuarantee guarantee, string instanceId)
+    {
+        var config = new ProducerConfig(Common(options))
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            // Snapshots coalesce per commit already; a short linger batches the rest.
+            LingerMs = 5,
+        };
+        if (guarantee == ProcessingGuarantee.ExactlyOnce)
+        {
+            // One transactional producer per instance; its id must be stable for the instance and unique in the group.
+            config.TransactionalId = $"{options.GroupId}-{instanceId}";
+        }
+        return config;
+    }
+
+    /// <summary>The simulated contact center's producer (embedded default only): plain, non-transactional.</summary>
+    public static ProducerConfig Simulator(KafkaOptions options) => new(Common(options))
+    {
+        ClientId = options.ClientId + "-simulator",
+        LingerMs = 5,
+    };
+
+    public static AdminClientConfig Admin(KafkaOptions options) => new(Common(options));
+
+    private static ClientConfig Common(KafkaOptions options)
+    {
+        var config = new ClientConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = options.ClientId,
+            SecurityProtocol = Enum.Parse<SecurityProtocol>(options.SecurityProtocol, ignoreCase: true),
+            SslCaLocation = options.SslCaLocation,
+            SslCertificateLocation = options.SslCertificateLocation,
+            SslKeyLocation = options.SslKeyLocation,
+            SslKeyPassword = options.SslKeyPassword,
+        };
+        if (options.SaslMechanism is not null)
+        {
+            config.SaslMechanism = Enum.Parse<SaslMechanism>(options.SaslMechanism, ignoreCase: true);
+            config.SaslUsername = options.SaslUsername;
+            config.SaslPassword = options.SaslPassword;
+        }
+        return config;
+    }
+}

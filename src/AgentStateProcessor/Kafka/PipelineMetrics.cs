@@ -1,0 +1,44 @@
+using AgentStateProcessor.Domain;
+
+namespace AgentStateProcessor.Kafka;
+
+/// <summary>
+/// Counters of the pipeline, written by the stream thread and read by anyone (progress display,
+/// health, tests).
+/// </summary>
+internal sealed class PipelineMetrics
+{
+    private long _consumed, _agentApplied, _dnApplied, _duplicates, _noStateRule, _skipped, _deadLettered, _repartitioned, _commits, _snapshotsWritten;
+    private volatile IReadOnlyDictionary<AgentStatus, int> _agentsByState = new Dictionary<AgentStatus, int>();
+
+    public long Consumed => Interlocked.Read(ref _consumed);
+    public long AgentApplied => Interlocked.Read(ref _agentApplied);
+    public long DnApplied => Interlocked.Read(ref _dnApplied);
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+    public long NoStateRule => Interlocked.Read(ref _noStateRule);
+    public long Skipped => Interlocked.Read(ref _skipped);
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+    public long Repartitioned => Interlocked.Read(ref _repartitioned);
+    public long Commits => Interlocked.Read(ref _commits);
+    public long SnapshotsWritten => Interlocked.Read(ref _snapshotsWritten);
+    /// <summary>Agents of this instance's partitions by state, as of the last commit.</summary>
+    public IReadOnlyDictionary<AgentStatus, int> AgentsByState => _agentsByState;
+    /// <summary>True once partitions were assigned and restored; false again while rebalancing.</summary>
+    public bool Ready { get; set; }
+
+    public void Consumed1() => Interlocked.Increment(ref _consumed);
+    public void AgentApplied1() => Interlocked.Increment(ref _agentApplied);
+    public void DnApplied1() => Interlocked.Increment(ref _dnApplied);
+    public void Duplicate1() => Interlocked.Increment(ref _duplicates);
+    public void NoStateRule1() => Interlocked.Increment(ref _noStateRule);
+    public void Skipped1() => Interlocked.Increment(ref _skipped);
+    public void DeadLettered1() => Interlocked.Increment(ref _deadLettered);
+    public void Repartitioned1() => Interlocked.Increment(ref _repartitioned);
+
+    public void Committed(int snapshots, IReadOnlyDictionary<AgentStatus, int> agentsByState)
+    {
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _snapshotsWritten, snapshots);
+        _agentsByState = agentsByState;
+    }
+}
