@@ -124,7 +124,8 @@ internal sealed partial class SchemaRegistryClient
 
     private async Task<int> RegisterUncachedAsync(string subject, string schemaJson)
     {
-        // schemaType is left out: AVRO is the registry's default, and registries older than 5.5 reject the field.
+        // schemaType is left out: AVRO is the documented default when it is absent, and registries from before
+        // schema types existed (Confluent 5.5) know only this shape of the body.
         var body = JsonSerializer.SerializeToUtf8Bytes(new RegisterSchemaRequest(schemaJson), SchemaRegistryJsonContext.Default.RegisterSchemaRequest);
         var response = await SendAsync(
             HttpMethod.Post,
