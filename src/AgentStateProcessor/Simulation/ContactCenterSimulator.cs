@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 
 namespace AgentStateProcessor.Simulation;
@@ -103,16 +103,16 @@ internal sealed class ContactCenterSimulator
                     ? new[] { QueueDn(firstQueue), QueueDn((firstQueue + 1) % options.QueuesPerTenant) }
                     : new[] { QueueDn(firstQueue) };
                 result[index] = new SimulatedAgent(
-                    TenantId: $"tenant-{tenantIndex + 1:D2}",
-                    AgentId: $"agent-{numberInTenant + 1:D4}",
-                    Dn: (70000 + numberInTenant).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Queues: queues,
-                    Server: servers[tenantIndex]);
+                    tenantId: $"tenant-{tenantIndex + 1:D2}",
+                    agentId: $"agent-{numberInTenant + 1:D4}",
+                    dn: (70000 + numberInTenant).ToString(CultureInfo.InvariantCulture),
+                    queues: queues,
+                    server: servers[tenantIndex]);
             }
 
             return result;
 
-            static string QueueDn(int queue) => (8000 + queue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            static string QueueDn(int queue) => (8000 + queue).ToString(CultureInfo.InvariantCulture);
         }
 
         // Only events that make sense in the agent's current state: the sequence per agent is what a real
@@ -505,17 +505,17 @@ internal sealed class ContactCenterSimulator
             }
         }
 
-        private string NewConnId() => random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        private string NewConnId() => random.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    private sealed class SimulatedAgent(string TenantId, string AgentId, string Dn, string[] Queues, string Server)
+    private sealed class SimulatedAgent(string tenantId, string agentId, string dn, string[] queues, string server)
     {
-        public string TenantId { get; } = TenantId;
-        public string AgentId { get; } = AgentId;
-        public string Dn { get; } = Dn;
-        public string[] Queues { get; } = Queues;
-        public string Server { get; } = Server;
-        public string Key { get; } = $"{TenantId}:{AgentId}";
+        public string TenantId { get; } = tenantId;
+        public string AgentId { get; } = agentId;
+        public string Dn { get; } = dn;
+        public string[] Queues { get; } = queues;
+        public string Server { get; } = server;
+        public string Key { get; } = $"{tenantId}:{agentId}";
 
         public AgentPhase Phase { get; set; } = AgentPhase.LoggedOut;
         public int QueuesLoggedIn { get; set; }
