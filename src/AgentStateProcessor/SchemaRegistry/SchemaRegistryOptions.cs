@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using AgentStateProcessor.Configuration;
 
 namespace AgentStateProcessor.SchemaRegistry;
 
@@ -7,7 +7,7 @@ namespace AgentStateProcessor.SchemaRegistry;
 /// (configuration section <c>SchemaRegistry</c>). Without <see cref="Url"/> no registry is used:
 /// snapshots are written in Avro single-object encoding instead (DESIGN.md section 7).
 /// </summary>
-internal sealed class SchemaRegistryOptions : AgentStateProcessor.Configuration.ISelfValidatingOptions
+internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
 {
     public const string SectionName = "SchemaRegistry";
 
@@ -36,9 +36,9 @@ internal sealed class SchemaRegistryOptions : AgentStateProcessor.Configuration.
     internal static readonly TimeSpan RequestTimeoutLimit = TimeSpan.FromMinutes(5);
     internal static readonly TimeSpan RetryBackoffLimit = TimeSpan.FromSeconds(30);
 
-    /// <summary>Every problem with these settings, each naming the setting; empty when they are usable.</summary>
-    IEnumerable<string> AgentStateProcessor.Configuration.ISelfValidatingOptions.Validate() => Validate();
+    IEnumerable<string> ISelfValidatingOptions.Validate() => Validate();
 
+    /// <summary>Every problem with these settings, each naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
