@@ -1,0 +1,50 @@
+using AgentStateProcessor.Avro;
+
+namespace AgentStateProcessor.Schemas.Tests;
+
+public sealed class EmbeddedSchemaTests
+{
+    [Fact]
+    public void The_embedded_set_has_a_record_schema_for_each_of_the_32_events()
+    {
+        var set = EventSchemaSet.LoadEmbedded();
+
+        Assert.Equal(32, set.EventNames.Count);
+        foreach (var name in set.EventNames)
+        {
+            Assert.Equal(name, set.Find(name)!.Name);
+        }
+    }
+
+    [Theory]
+    [InlineData("EventQueueLogout")]
+    [InlineData("EventDNDOOn")]
+    [InlineData("eventagentlogin")]
+    [InlineData("")]
+    public void Find_answers_null_for_an_event_the_documents_do_not_describe(string name) =>
+        Assert.Null(EventSchemaSet.LoadEmbedded().Find(name));
+
+    [Fact]
+    public void Embedded_event_schemas_are_the_committed_files()
+    {
+        foreach (var path in Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
+        {
+            Assert.Equal(File.ReadAllText(path), EmbeddedSchemas.ReadText("events/" + Path.GetFileName(path)));
+        }
+    }
+
+    [Fact]
+    public void Any_embedded_schema_loads_by_its_path_under_schemas()
+    {
+        Assert.Contains("events/EventAgentLogin.avsc", EmbeddedSchemas.Paths);
+        var schema = Assert.IsType<RecordSchema>(EmbeddedSchemas.Load("events/EventAgentLogin.avsc"));
+        Assert.Equal("EventAgentLogin", schema.Name);
+    }
+
+    [Fact]
+    public void Loading_a_path_that_is_not_embedded_names_the_path()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => EmbeddedSchemas.Load("events/EventNope.avsc"));
+        Assert.Contains("events/EventNope.avsc", error.Message);
+    }
+}

@@ -1,0 +1,194 @@
+using AgentStateProcessor.Avro;
+using AgentStateProcessor.Schemas.Generation;
+using AgentStateProcessor.Schemas.Tables;
+
+namespace AgentStateProcessor.Schemas.Tests;
+
+public sealed class SchemaGenerationTests
+{
+    private static readonly AttributeTableSet Tables = AttributeTableSet.LoadDirectory(Repository.TablesDirectory);
+
+    [Fact]
+    public void Tables_describe_the_32_events_of_the_five_documents()
+    {
+        var perDocument = Tables.Events.GroupBy(e => e.Document).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.Equal(32, Tables.Events.Count);
+        Assert.Equal(14, perDocument["004_d2c30b580052b09c.txt"]);
+        Assert.Equal(8, perDocument["000_4fb386bda0800b95.txt"]);
+        Assert.Equal(4, perDocument["001_d2416c8650901913.txt"]);
+        Assert.Equal(4, perDocument["002_d1ce594f2521e31a.txt"]);
+        Assert.Equal(2, perDocument["003_36bacc219ea001c3.txt"]);
+    }
+
+    [Fact]
+    public void Every_event_the_seed_documents_head_has_a_table()
+    {
+        // The seeds live beside the repository, not in it; a checkout without them has nothing to compare.
+        if (!Directory.Exists(Repository.SeedsDirectory)) return;
+        // Event sections are headed by their name alone on a line (004 with "## ").
+        var headed = Directory.GetFiles(Repository.SeedsDirectory, "*.txt")
+            .SelectMany(File.ReadLines)
+            .Select(line => line.TrimStart('#', ' ').Trim())
+            .Where(line => System.Text.RegularExpressions.Regex.IsMatch(line, "^Event[A-Za-z]+$"))
+            .ToHashSet(StringComparer.Ordinal);
+        var misspelled = Tables.Events.SelectMany(e => e.DocumentNames ?? []).ToHashSet(StringComparer.Ordinal);
+        var tabled = Tables.Events.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+
+        var untabled = headed.Where(name => !tabled.Contains(name) && !misspelled.Contains(name)).ToList();
+        Assert.True(untabled.Count == 0, "Headed in a seed but without a table: " + string.Join(", ", untabled));
+    }
+
+    [Fact]
+    public void The_seeds_misspelled_DND_events_carry_their_real_names()
+    {
+        Assert.Contains("EventDNDOOn", Tables.Events.Single(e => e.Name == "EventDNDOn").DocumentNames!);
+        Assert.Contains("EventDNOff", Tables.Events.Single(e => e.Name == "EventDNDOff").DocumentNames!);
+        Assert.DoesNotContain(Tables.Events, e => e.Name is "EventDNDOOn" or "EventDNOn" or "EventDNOff");
+    }
+
+    [Theory]
+    [InlineData("EventAgentReady")]
+    [InlineData("EventAgentNotReady")]
+    public void AgentID_named_only_by_the_prose_is_added_as_optional(string eventName)
+    {
+        var agentId = Tables.Events.Single(e => e.Name == eventName).Attributes.Single(a => a.Name == "AgentID");
+
+        Assert.True(agentId.FromProse);
+        Assert.False(agentId.Mandatory);
+        Assert.Contains("prose", agentId.Note);
+    }
+
+    [Fact]
+    public void EventRegistered_maps_the_document_notation_to_legal_names_and_keeps_the_original()
+    {
+        var schema = Generated("EventRegistered");
+
+        Assert.Equal("InfoStatus.AddressType", DocumentNameOf(schema, "InfoStatus_AddressType"));
+        Assert.Equal("InfoType=AddressInfoAddressType", DocumentNameOf(schema, "InfoType_AddressInfoAddressType"));
+        Assert.Equal("Agent ID", DocumentNameOf(Generated("EventAgentLogin"), "AgentID"));
+    }
+
+    [Fact]
+    public void Committed_event_schemas_are_exactly_what_the_generator_produces()
+    {
+        var generated = EventSchemaGenerator.GenerateFromDirectory(Repository.TablesDirectory);
+        var committed = Directory.GetFiles(Repository.EventsDirectory, "*.avsc")
+            .ToDictionary(path => Path.GetFileName(path), File.ReadAllText, StringComparer.Ordinal);
+
+        Assert.Equal(generated.Keys.Order(StringComparer.Ordinal), committed.Keys.Order(StringComparer.Ordinal));
+        foreach (var (fileName, text) in generated)
+        {
+            Assert.True(text == committed[fileName],
+                $"schemas/events/{fileName} differs from the tables; run: dotnet run --project tools/AgentStateProcessor.SchemaGenerator");
+        }
+    }
+
+    [Fact]
+    public void Generated_schemas_are_pretty_printed_with_a_trailing_newline()
+    {
+        foreach (var text in EventSchemaGenerator.GenerateFromDirectory(Repository.TablesDirectory).Values)
+        {
+            Assert.StartsWith("{\n  \"type\": \"record\",\n", text);
+            Assert.EndsWith("}\n", text);
+            Assert.DoesNotContain("\r", text);
+        }
+    }
+
+    [Fact]
+    public void Every_event_schema_is_a_record_named_as_its_event_with_fields_named_and_ordered_as_its_table()
+    {
+        foreach (var table in Tables.Events)
+        {
+            var schema = Generated(table.Name);
+
+            Assert.Equal(table.Name, schema.Name);
+            Assert.Equal(EventSchemaGenerator.Namespace, schema.Namespace);
+            Assert.Equal(table.Attributes.Select(a => a.Name), schema.Fields.Select(f => f.Name));
+        }
+    }
+
+    [Fact]
+    public void Mandatory_attributes_are_their_type_and_optional_ones_a_null_union_defaulting_to_null()
+    {
+        foreach (var table in Tables.Events)
+        {
+            var schema = Generated(table.Name);
+            foreach (var attribute in table.Attributes)
+            {
+                var field = schema.GetField(attribute.Name)!;
+                var isNullUnion = field.Schema is UnionSchema { Branches: [{ Type: AvroType.Null }, _] };
+                Assert.True(attribute.Mandatory != isNullUnion, $"{table.Name}.{attribute.Name}: mandatory={attribute.Mandatory} but the schema is {field.Schema}");
+                Assert.Equal(!attribute.Mandatory, field.HasDefault);
+                if (field.HasDefault) Assert.Null(field.DefaultValue);
+            }
+        }
+    }
+
+    [Fact]
+    public void Attribute_types_follow_the_type_table()
+    {
+        var login = Generated("EventAgentLogin");
+        var ready = Generated("EventAgentReady");
+
+        Assert.Equal(AvroType.String, login.GetField("ThisDN")!.Schema.Type);
+        Assert.Equal("timestamp-micros", Assert.IsType<PrimitiveSchema>(login.GetField("time")!.Schema).LogicalType);
+        Assert.Equal(AvroType.Int, BranchOf(login.GetField("ReferenceID")!).Type);
+        var extensions = Assert.IsType<MapSchema>(BranchOf(login.GetField("Extensions")!));
+        Assert.Equal(
+            [AvroType.Null, AvroType.Boolean, AvroType.Long, AvroType.Double, AvroType.String],
+            Assert.IsType<UnionSchema>(extensions.Values).Branches.Select(b => b.Type));
+        var workMode = Assert.IsType<EnumSchema>(ready.GetField("AgentWorkMode")!.Schema);
+        Assert.Equal(
+            ["AgentWorkModeUnknown", "AgentManualIn", "AgentAutoIn", "AgentAfterCallWork", "AgentAuxWork", "AgentNoCallDisconnect", "AgentWalkAway", "AgentReturnBack"],
+            workMode.Symbols);
+    }
+
+    [Fact]
+    public void Every_committed_event_schema_parses_with_our_codec_as_the_record_of_its_file_name()
+    {
+        foreach (var path in Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
+        {
+            var schema = Assert.IsType<RecordSchema>(AvroSchema.Parse(File.ReadAllText(path)));
+            Assert.Equal(Path.GetFileNameWithoutExtension(path), schema.Name);
+        }
+    }
+
+    [Fact]
+    public void Every_committed_event_schema_parses_with_python_avro_to_the_same_canonical_form()
+    {
+        var paths = Directory.GetFiles(Repository.EventsDirectory, "*.avsc").Order(StringComparer.Ordinal).ToArray();
+
+        var parsed = PythonAvro.ParseAll(paths);
+
+        Assert.Equal(32, parsed.Count);
+        foreach (var path in paths)
+        {
+            var python = parsed[path];
+            Assert.True(python.Error is null, $"{path}: {python.Error}");
+            Assert.Equal($"{EventSchemaGenerator.Namespace}.{Path.GetFileNameWithoutExtension(path)}", python.FullName);
+            Assert.Equal(WithSimplePrimitives(python.Canonical!), AvroSchema.Parse(File.ReadAllText(path)).ToCanonicalForm());
+        }
+    }
+
+    private static RecordSchema Generated(string eventName) =>
+        (RecordSchema)AvroSchema.Parse(EventSchemaGenerator.Generate(Tables)[eventName + ".avsc"]);
+
+    /// <summary>
+    /// python3-avro 1.11.1 leaves a primitive that had other attributes (our timestamp-micros long) as
+    /// <c>{"type":"long"}</c> in canonical form; the specification's [PRIMITIVES] and [STRIP] rules, and the Java
+    /// implementation, make it <c>"long"</c>. Only that deviation is undone here.
+    /// </summary>
+    private static string WithSimplePrimitives(string canonical) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            canonical, "\\{\"type\":\"(null|boolean|int|long|float|double|bytes|string)\"\\}", "\"$1\"");
+
+    private static AvroSchema BranchOf(AvroField field) => ((UnionSchema)field.Schema).Branches[1];
+
+    private static string? DocumentNameOf(RecordSchema schema, string fieldName)
+    {
+        var fieldJson = System.Text.Json.JsonDocument.Parse(schema.ToString()).RootElement.GetProperty("fields")
+            .EnumerateArray().Single(f => f.GetProperty("name").GetString() == fieldName);
+        return fieldJson.TryGetProperty("documentName", out var name) ? name.GetString() : null;
+    }
+}
