@@ -30,7 +30,7 @@ public abstract class AvroSchema
     /// </summary>
     public string? LogicalType { get; }
 
-    /// <summary>Attributes the specification does not define (and ignored logical types), as raw JSON, for <see cref="ToString"/>.</summary>
+    /// <summary>Attributes the specification does not define (and ignored logical types), for <see cref="ToString"/>.</summary>
     internal IReadOnlyList<SchemaProperty> Properties { get; }
 
     public static AvroSchema Parse(string json) => SchemaParser.Parse(json);
@@ -74,8 +74,8 @@ public abstract class AvroSchema
     private protected abstract int ComputeMinEncodedSize();
 }
 
-/// <summary>An attribute kept verbatim: its name and its raw JSON value.</summary>
-internal readonly record struct SchemaProperty(string Name, string RawJson);
+/// <summary>An attribute the specification does not define, kept with its JSON value.</summary>
+internal readonly record struct SchemaProperty(string Name, System.Text.Json.JsonElement Value);
 
 /// <summary>null, boolean, int, long, float, double, bytes or string, possibly carrying a logical type.</summary>
 public sealed class PrimitiveSchema : AvroSchema

@@ -223,7 +223,7 @@ internal static class SchemaJsonWriter
         foreach (var property in properties)
         {
             writer.WritePropertyName(property.Name);
-            writer.WriteRawValue(property.RawJson, skipInputValidation: true);
+            property.Value.WriteTo(writer);
         }
     }
 }

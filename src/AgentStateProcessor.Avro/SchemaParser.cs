@@ -447,7 +447,7 @@ internal sealed class SchemaParser
             {
                 continue;
             }
-            (extra ??= []).Add(new SchemaProperty(property.Name, property.Value.GetRawText()));
+            (extra ??= []).Add(new SchemaProperty(property.Name, property.Value.Clone()));
         }
         return extra is null ? [] : [.. extra];
     }
