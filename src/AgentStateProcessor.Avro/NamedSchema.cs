@@ -81,7 +81,7 @@ public sealed class EnumSchema : NamedSchema
 {
     private readonly string[] _symbols;
     private readonly Dictionary<string, int> _indexBySymbol;
-    private GenericEnum[]? _values;
+    private readonly GenericEnum[] _values;
 
     internal EnumSchema(
         SchemaName name,
@@ -99,6 +99,11 @@ public sealed class EnumSchema : NamedSchema
             _indexBySymbol.Add(symbols[i], i);
         }
         Default = defaultSymbol;
+        _values = new GenericEnum[symbols.Length];
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            _values[i] = new GenericEnum(this, symbols[i]);
+        }
     }
 
     public IReadOnlyList<string> Symbols => _symbols;
@@ -109,20 +114,7 @@ public sealed class EnumSchema : NamedSchema
     public int IndexOf(string symbol) => _indexBySymbol.GetValueOrDefault(symbol, -1);
 
     /// <summary>The shared value of the symbol at <paramref name="index"/>; decoding reuses these instead of allocating.</summary>
-    internal GenericEnum ValueAt(int index)
-    {
-        var values = _values;
-        if (values is null)
-        {
-            values = new GenericEnum[_symbols.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = new GenericEnum(this, _symbols[i]);
-            }
-            _values = values;
-        }
-        return values[index];
-    }
+    internal GenericEnum ValueAt(int index) => _values[index];
 
     private protected override int ComputeMinEncodedSize() => 1;
 }

@@ -38,8 +38,40 @@ internal sealed class SchemaParser
             {
                 _ = field.DefaultValue;
             }
+            ComputeDecoderBounds(schema, new HashSet<AvroSchema>(ReferenceEqualityComparer.Instance));
             return schema;
         }
+    }
+
+    /// <summary>Computes each schema's lazily cached decoder bound now, before the schema is shared between threads.</summary>
+    private static void ComputeDecoderBounds(AvroSchema schema, HashSet<AvroSchema> visited)
+    {
+        if (!visited.Add(schema))
+        {
+            return;
+        }
+        switch (schema)
+        {
+            case RecordSchema record:
+                foreach (var field in record.FieldArray)
+                {
+                    ComputeDecoderBounds(field.Schema, visited);
+                }
+                break;
+            case ArraySchema array:
+                ComputeDecoderBounds(array.Items, visited);
+                break;
+            case MapSchema map:
+                ComputeDecoderBounds(map.Values, visited);
+                break;
+            case UnionSchema union:
+                foreach (var branch in union.BranchArray)
+                {
+                    ComputeDecoderBounds(branch, visited);
+                }
+                break;
+        }
+        _ = schema.MinEncodedSize;
     }
 
     private AvroSchema ParseSchema(JsonElement element, string? enclosingNamespace) => element.ValueKind switch
