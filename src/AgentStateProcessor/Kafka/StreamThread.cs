@@ -183,7 +183,7 @@ internal sealed class StreamThread : IDisposable
 
     private void SendDeadLetter(ConsumeResult<byte[]?, byte[]?> result, IntakeResult intake)
     {
-        _logger.LogWarning("Dead letter {Topic}[{Partition}]@{Offset}: {Code}: {Reason}",
+        _logger.LogDebug("Dead letter {Topic}[{Partition}]@{Offset}: {Code}: {Reason}",
             result.Topic, result.Partition.Value, result.Offset.Value, intake.Code, intake.Reason);
         var headers = new Headers();
         headers.AddText(RecordHeaders.ErrorCode, intake.Code!);

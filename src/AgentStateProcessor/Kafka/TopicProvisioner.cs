@@ -16,7 +16,7 @@ internal sealed record TopicLayout(int InputPartitions, int DnPartitions, int Pr
 /// </summary>
 internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, ILogger<TopicProvisioner> logger)
 {
-    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<TopicLayout> EnsureAsync(CancellationToken cancellationToken)
     {
