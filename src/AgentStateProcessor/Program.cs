@@ -1,5 +1,7 @@
 using AgentStateProcessor.Commands;
 using AgentStateProcessor.Hosting;
+using AgentStateProcessor.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 if (args is ["replay", .. var replayArgs])
@@ -10,5 +12,7 @@ if (args is ["replay", .. var replayArgs])
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddAgentStateProcessor();
 using var host = builder.Build();
+var metrics = host.Services.GetRequiredService<PipelineMetrics>();
 await host.RunAsync();
-return 0;
+// A pipeline failure stops the host; the exit code tells the supervisor it was not a clean stop.
+return metrics.Failure is null ? 0 : 1;

@@ -47,6 +47,7 @@ internal sealed class ProcessorService(
         catch (Exception e)
         {
             logger.LogCritical(e, "AgentStateProcessor stops: {Reason}", e.Message);
+            metrics.Failure = e;
             throw;
         }
     }

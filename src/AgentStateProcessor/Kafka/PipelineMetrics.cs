@@ -25,6 +25,8 @@ internal sealed class PipelineMetrics
     public IReadOnlyDictionary<AgentStatus, int> AgentsByState => _agentsByState;
     /// <summary>True once partitions were assigned and restored; false again while rebalancing.</summary>
     public bool Ready { get; set; }
+    /// <summary>Why the pipeline stopped, when it stopped on an error; the process then exits non-zero.</summary>
+    public Exception? Failure { get; set; }
 
     public void Consumed1() => Interlocked.Increment(ref _consumed);
     public void AgentApplied1() => Interlocked.Increment(ref _agentApplied);

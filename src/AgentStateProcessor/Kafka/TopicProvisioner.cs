@@ -58,10 +58,19 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
         return layout;
     }
 
-    private static Dictionary<string, int> PartitionCounts(IAdminClient admin) =>
-        admin.GetMetadata(AdminTimeout).Topics
-            .Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
-            .ToDictionary(t => t.Topic, t => t.Partitions.Count);
+    private Dictionary<string, int> PartitionCounts(IAdminClient admin)
+    {
+        try
+        {
+            return admin.GetMetadata(AdminTimeout).Topics
+                .Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
+                .ToDictionary(t => t.Topic, t => t.Partitions.Count);
+        }
+        catch (KafkaException e)
+        {
+            throw new TopologyException($"cannot read the topics of the Kafka cluster at '{kafka.BootstrapServers}' (Kafka:BootstrapServers): {e.Error.Reason}");
+        }
+    }
 
     private async Task CreateAsync(IAdminClient admin, List<TopicSpecification> missing, CancellationToken cancellationToken)
     {
@@ -115,5 +124,5 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
     }
 }
 
-/// <summary>The topics cannot carry the topology: a configuration problem, fatal at start-up.</summary>
+/// <summary>The cluster or its topics cannot carry the topology: a configuration problem, fatal at start-up.</summary>
 internal sealed class TopologyException(string message) : Exception(message);
