@@ -6,7 +6,11 @@ using AgentStateProcessor.Schemas.Generation;
 
 var check = args.Contains("--check");
 var rootArgument = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
-var root = rootArgument ?? FindRepositoryRoot(Environment.CurrentDirectory) ?? FindRepositoryRoot(AppContext.BaseDirectory);
+// Builds may put the tool outside the tree (--artifacts-path), so its own source path is the last resort.
+var root = rootArgument
+    ?? FindRepositoryRoot(Environment.CurrentDirectory)
+    ?? FindRepositoryRoot(AppContext.BaseDirectory)
+    ?? FindRepositoryRoot(SourceDirectory());
 if (root is null)
 {
     Console.Error.WriteLine("Cannot find the repository root (the folder holding AgentStateProcessor.sln); pass it as an argument.");
@@ -36,6 +40,9 @@ foreach (var path in Directory.GetFiles(eventsDirectory, "*.avsc").Where(p => !g
 
 Console.WriteLine($"{generated.Count} event schemas from {tablesDirectory}; {changes} {(check ? "out of date" : "changed")}.");
 return check && changes > 0 ? 1 : 0;
+
+static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "") =>
+    Path.GetDirectoryName(sourceFile) ?? "";
 
 static string? FindRepositoryRoot(string start)
 {
