@@ -386,6 +386,14 @@ public sealed class ValidatorInputTests
     }
 
     [Fact]
+    public void A_leading_byte_order_mark_is_ignored()
+    {
+        byte[] value = [0xEF, 0xBB, 0xBF, .. "{\"id\":\"EventDNBackInService\",\"ThisDN\":\"5001\"}"u8];
+
+        Assert.True(Validator.Validate(value).IsValid);
+    }
+
+    [Fact]
     public void A_lone_surrogate_escape_in_a_string_attribute_is_malformed()
     {
         var error = InvalidError("{\"id\":\"EventDNBackInService\",\"ThisDN\":\"\\ud800\"}");

@@ -39,6 +39,11 @@ public sealed class EventValidator
 
     public ValidationResult Validate(ReadOnlySpan<byte> utf8Json)
     {
+        // Some producers write a byte order mark; Utf8JsonReader would reject it as the start of a value.
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
         if (!Utf8.IsValid(utf8Json))
         {
             return Invalid(null, MalformedJson, "value is not valid UTF-8 text");
