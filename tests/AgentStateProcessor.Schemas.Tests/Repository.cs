@@ -13,8 +13,8 @@ internal static class Repository
 
     public static string SamplesDirectory => Path.Combine(Root, "samples");
 
-    /// <summary>The reference documents, kept beside the repository (../shared/seeds) rather than in it.</summary>
-    public static string SeedsDirectory => Path.Combine(Root, "..", "shared", "seeds");
+    /// <summary>The reference documents the tables transcribe, kept in the repository for provenance.</summary>
+    public static string SeedsDirectory => Path.Combine(Root, "schemas", "seeds");
 
     private static string FindRoot([CallerFilePath] string sourceFile = "")
     {

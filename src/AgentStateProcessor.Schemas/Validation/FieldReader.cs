@@ -49,16 +49,13 @@ internal static class FieldReader
             case JsonTokenType.String:
                 problem = UndecodableString;
                 return false;
-            case JsonTokenType.Number:
-                value = Encoding.UTF8.GetString(reader.ValueSpan);
-                return true;
             default:
                 problem = new(WrongType, $"must be a string, not a JSON {JsonText.Describe(reader.TokenType)}");
                 return false;
         }
     }
 
-    /// <summary>Integers; a string holding an integer in plain decimal is accepted too (some feeds quote numbers).</summary>
+    /// <summary>Integers as JSON numbers; a quoted number is a wrong type, as the schema says.</summary>
     private static bool TryReadInt(ref Utf8JsonReader reader, out object? value, out FieldProblem problem)
     {
         value = null;
@@ -93,13 +90,6 @@ internal static class FieldReader
                 problem = IsIntegerLiteral(reader.ValueSpan)
                     ? new(OutOfRange, $"is {Quote(reader.ValueSpan)}, outside the range of {typeName}")
                     : new(WrongType, $"must be an integer ({typeName}), not {Quote(reader.ValueSpan)}");
-                return false;
-            case JsonTokenType.String when !reader.ValueIsEscaped
-                                           && long.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number):
-                return true;
-            case JsonTokenType.String when !reader.ValueIsEscaped && IsIntegerLiteral(reader.ValueSpan):
-                number = 0;
-                problem = new(OutOfRange, $"is \"{Quote(reader.ValueSpan)}\", outside the range of {typeName}");
                 return false;
             case JsonTokenType.String:
                 number = 0;
@@ -180,7 +170,7 @@ internal static class FieldReader
         return true;
     }
 
-    /// <summary>The symbol's name, or its T-Library number (as a JSON number or a string of digits).</summary>
+    /// <summary>The symbol's name, or its T-Library number as a JSON number.</summary>
     private static bool TryReadEnum(ref Utf8JsonReader reader, EnumPlan plan, out object? value, out FieldProblem problem)
     {
         value = null;
@@ -194,13 +184,6 @@ internal static class FieldReader
                     return false;
                 }
                 if (found)
-                {
-                    value = symbol;
-                    return true;
-                }
-                if (!reader.ValueIsEscaped
-                    && long.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var quoted)
-                    && plan.ByValue.TryGetValue(quoted, out symbol))
                 {
                     value = symbol;
                     return true;
