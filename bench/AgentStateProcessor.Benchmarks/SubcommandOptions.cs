@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace AgentStateProcessor.Benchmarks;
+
+/// <summary>The <c>--name value</c> options of one subcommand; unknown names are errors, not silently ignored.</summary>
+internal sealed class SubcommandOptions
+{
+    private readonly Dictionary<string, string> _values;
+
+    private SubcommandOptions(Dictionary<string, string> values) => _values = values;
+
+    public static SubcommandOptions Parse(string[] args, params string[] allowed)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!allowed.Contains(args[i])) throw new ArgumentException($"unknown option '{args[i]}'");
+            if (i + 1 >= args.Length) throw new ArgumentException($"option '{args[i]}' needs a value");
+            values[args[i]] = args[i + 1];
+        }
+        return new SubcommandOptions(values);
+    }
+
+    public int PositiveInt(string name, int defaultValue)
+    {
+        if (!_values.TryGetValue(name, out var text)) return defaultValue;
+        return int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} must be a positive whole number (was '{text}')");
+    }
+
+    public TEnum Enum<TEnum>(string name, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!_values.TryGetValue(name, out var text)) return defaultValue;
+        return System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentException($"{name} must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())} (was '{text}')");
+    }
+}
