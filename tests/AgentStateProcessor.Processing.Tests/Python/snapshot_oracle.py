@@ -1,0 +1,131 @@
+"""The python3-avro side of the snapshot cross-check (Apache Avro 1.11.1, Debian python3-avro).
+
+Usage: /usr/bin/python3 snapshot_oracle.py cases.json results.json
+
+cases.json: {"schemas": {"agent": "<path of AgentSnapshot.avsc>", "dn": "..."},
+             "decode": [{"schema": "agent", "hex": "<single-object message written by the C# codec>"}],
+             "encode": [{"schema": "dn", "datum": {<plain datum>}}]}
+A plain datum is what a consumer means by the value: unions unwrapped, enums as their symbol, maps as objects and
+timestamps as microseconds since the epoch (python itself reads and writes those as datetime objects).
+
+results.json: {"fingerprints": {"agent": "<16 hex digits>", ...},
+               "decoded": [{"header": "c301", "fingerprint": "<hex>", "fingerprintMatches": bool, "datum": {...}}],
+               "encoded": ["<single-object message: C3 01, python's fingerprint, python's body>"]}
+"""
+import datetime
+import io
+import json
+import struct
+import sys
+import warnings
+
+import avro.io
+import avro.schema
+
+warnings.simplefilter("ignore")
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+CRC64_EMPTY = 0xC15D213AA4D7A795
+PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
+
+
+def crc64_avro(data):
+    """The Avro specification's 64-bit Rabin fingerprint, bit by bit."""
+    fp = CRC64_EMPTY
+    for byte in data:
+        fp ^= byte
+        for _ in range(8):
+            fp = (fp >> 1) ^ (CRC64_EMPTY & -(fp & 1))
+    return fp
+
+
+def canonical_form(schema):
+    """python 1.11.1's Parsing Canonical Form, except that it writes a primitive carrying a logicalType as
+    {"type":"long"} where the specification's [PRIMITIVES] rule makes it "long"; that one rule is applied here."""
+
+    def primitive(node):
+        if isinstance(node, dict):
+            if set(node) == {"type"} and node["type"] in PRIMITIVES:
+                return node["type"]
+            return {key: primitive(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [primitive(value) for value in node]
+        return node
+
+    return json.dumps(primitive(json.loads(schema.canonical_form)), separators=(",", ":"))
+
+
+def fingerprint(schema):
+    return crc64_avro(canonical_form(schema).encode("utf-8"))
+
+
+def is_timestamp_micros(schema):
+    return schema.type == "long" and schema.get_prop("logicalType") == "timestamp-micros"
+
+
+def to_plain(value):
+    if isinstance(value, datetime.datetime):
+        return (value - EPOCH) // datetime.timedelta(microseconds=1)
+    if isinstance(value, dict):
+        return {key: to_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def to_python(schema, value):
+    if schema.type == "union":
+        if value is None:
+            return None
+        branch = next(b for b in schema.schemas if b.type != "null")
+        return to_python(branch, value)
+    if schema.type == "record":
+        return {field.name: to_python(field.type, value[field.name]) for field in schema.fields}
+    if schema.type == "array":
+        return [to_python(schema.items, item) for item in value]
+    if schema.type == "map":
+        return {key: to_python(schema.values, item) for key, item in value.items()}
+    if is_timestamp_micros(schema):
+        return EPOCH + datetime.timedelta(microseconds=value)
+    return value
+
+
+def decode(schema, expected_fingerprint, message):
+    header, fp_bytes, body = message[:2], message[2:10], message[10:]
+    (written_fingerprint,) = struct.unpack("<Q", fp_bytes)
+    decoder = avro.io.BinaryDecoder(io.BytesIO(body))
+    datum = avro.io.DatumReader(schema, schema).read(decoder)
+    return {
+        "header": header.hex(),
+        "fingerprint": "%016x" % written_fingerprint,
+        "fingerprintMatches": written_fingerprint == expected_fingerprint,
+        "trailingBytes": len(body) - decoder.reader.tell(),
+        "datum": to_plain(datum),
+    }
+
+
+def encode(schema, schema_fingerprint, datum):
+    buffer = io.BytesIO()
+    avro.io.DatumWriter(schema).write(to_python(schema, datum), avro.io.BinaryEncoder(buffer))
+    return (b"\xc3\x01" + struct.pack("<Q", schema_fingerprint) + buffer.getvalue()).hex()
+
+
+def main(cases_path, results_path):
+    with open(cases_path, encoding="utf-8") as f:
+        cases = json.load(f)
+    schemas = {}
+    for name, path in cases["schemas"].items():
+        with open(path, encoding="utf-8") as f:
+            schemas[name] = avro.schema.parse(f.read())
+    fingerprints = {name: fingerprint(schema) for name, schema in schemas.items()}
+    results = {
+        "fingerprints": {name: "%016x" % fp for name, fp in fingerprints.items()},
+        "decoded": [decode(schemas[c["schema"]], fingerprints[c["schema"]], bytes.fromhex(c["hex"])) for c in cases["decode"]],
+        "encoded": [encode(schemas[c["schema"]], fingerprints[c["schema"]], c["datum"]) for c in cases["encode"]],
+    }
+    with open(results_path, "w", encoding="utf-8") as f:
+        json.dump(results, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
