@@ -23,7 +23,8 @@ internal static class MemoryFootprint
         // JIT, schema plans and static caches are allocated here, before the first baseline.
         Measure(new SteadyStatePopulation(1000, seed: 1), intake, foldAgents: true, foldDns: true);
 
-        var both = Measure(population, intake, foldAgents: true, foldDns: true);
+        List<string> breakdown = [];
+        var both = Measure(population, intake, foldAgents: true, foldDns: true, (agents, dns, retained) => breakdown = RetainedBytes.Breakdown(agents, dns, retained));
         var agentsOnly = Measure(population, intake, foldAgents: true, foldDns: false);
         var dnsOnly = Measure(population, intake, foldAgents: false, foldDns: true);
 
@@ -31,6 +32,7 @@ internal static class MemoryFootprint
         Console.WriteLine(Invariant($"memory: {n:N0} agents and {n:N0} DNs tracked; {both.Events:N0} events folded; agents by state: {both.AgentsByState}"));
         Console.WriteLine(Invariant($"memory: GC.GetTotalMemory(true) {both.TotalBefore:N0} B before, {both.TotalAfter:N0} B after: {both.TotalDelta / (double)n:N0} B per agent+DN"));
         Console.WriteLine(Invariant($"memory: GC heap size (GC.GetGCMemoryInfo) {both.HeapBefore:N0} B before, {both.HeapAfter:N0} B after: {both.HeapDelta / (double)n:N0} B per agent+DN"));
+        foreach (var line in breakdown) Console.WriteLine($"memory: {line}");
         Console.WriteLine(Invariant($"memory: agent store alone {agentsOnly.TotalDelta / (double)n:N0} B per agent, DN store alone {dnsOnly.TotalDelta / (double)n:N0} B per DN"));
         var perPair = both.TotalDelta / (double)n;
         Console.WriteLine(Invariant($"memory: target <= {TargetBytesPerAgentAndDn:N0} B per agent+DN: {(perPair <= TargetBytesPerAgentAndDn ? "met" : "NOT met")} ({perPair:N0} B)"));
@@ -43,7 +45,8 @@ internal static class MemoryFootprint
         public long HeapDelta => HeapAfter - HeapBefore;
     }
 
-    private static Footprint Measure(SteadyStatePopulation population, EventIntake intake, bool foldAgents, bool foldDns)
+    private static Footprint Measure(SteadyStatePopulation population, EventIntake intake, bool foldAgents, bool foldDns,
+        Action<StateStore<AgentState>, StateStore<DnState>, long>? inspect = null)
     {
         var agents = new StateStore<AgentState>();
         var dns = new StateStore<DnState>();
@@ -66,6 +69,7 @@ internal static class MemoryFootprint
         {
             throw new InvalidOperationException($"expected {population.AgentCount} states per store, got {agents.Count} agents and {dns.Count} DNs");
         }
+        inspect?.Invoke(agents, dns, totalAfter - totalBefore);
         var byState = string.Join(", ", agents.All.GroupBy(a => a.Value.State).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"));
         GC.KeepAlive(agents);
         GC.KeepAlive(dns);
