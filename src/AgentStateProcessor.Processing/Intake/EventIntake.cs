@@ -61,14 +61,54 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fun
             return IntakeResult.Dead(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {e.Message}");
         }
 
-        if (decoded is not GenericRecord record)
+        if (decoded is not GenericRecord written)
         {
             return IntakeResult.Dead(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is not a record schema");
         }
-        return schemas.Find(record.Schema.Name) is null
-            ? UnknownEvent(record.Schema.Name)
-            : Map(record, input, unlistedAttributeCount: 0);
+        if (schemas.Find(written.Schema.Name) is not { } eventSchema) return UnknownEvent(written.Schema.Name);
+        var record = Project(written, eventSchema);
+        var unlisted = written.Schema.Fields.Count(f => eventSchema.GetField(f.Name) is null);
+        return Nonconformity(record) ?? Map(record, input, unlisted);
     }
+
+    /// <summary>
+    /// A writer schema is the producer's, not ours: the record must still satisfy the event's
+    /// table (mandatory attributes present, types as ours), as a JSON event must.
+    /// </summary>
+    private static IntakeResult? Nonconformity(GenericRecord record)
+    {
+        foreach (var field in record.Schema.Fields)
+        {
+            if (record[field.Position] is null && !AcceptsNull(field.Schema))
+            {
+                return IntakeResult.Dead(ValidationErrorCodes.MissingAttribute,
+                    $"{record.Schema.Name}: mandatory attribute '{field.Name}' is missing");
+            }
+        }
+        try
+        {
+            AvroBinary.Encode(record.Schema, record);
+            return null;
+        }
+        catch (AvroException e)
+        {
+            return IntakeResult.Dead(ValidationErrorCodes.WrongType, $"{record.Schema.Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>The written record's values under our event schema's fields (by name); what our schema lacks is left out.</summary>
+    private static GenericRecord Project(GenericRecord written, RecordSchema eventSchema)
+    {
+        var record = new GenericRecord(eventSchema);
+        foreach (var field in eventSchema.Fields)
+        {
+            if (written.Schema.GetField(field.Name) is { } writtenField) record[field.Position] = written[writtenField.Position];
+        }
+        return record;
+    }
+
+    private static bool AcceptsNull(AvroSchema schema) =>
+        schema.Type == AvroType.Null || schema is UnionSchema union && union.Branches.Any(b => b.Type == AvroType.Null);
 
     private static IntakeResult Map(GenericRecord record, InputRecord input, int unlistedAttributeCount) =>
         VoiceEventMapper.Map(record, input) is { } e
