@@ -152,6 +152,36 @@ public sealed class IntakeAvroTests
     }
 
     [Fact]
+    public void A_framed_record_of_a_known_event_with_an_attribute_of_another_type_is_a_dead_letter()
+    {
+        var schema = (RecordSchema)AvroSchema.Parse(File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
+            .Replace("\"name\": \"ThisDN\",\n      \"type\": \"string\"", "\"name\": \"ThisDN\",\n      \"type\": \"int\"", StringComparison.Ordinal));
+        Assert.Equal(AvroType.Int, schema.GetField("ThisDN")!.Schema.Type);
+        var record = Login(schema);
+        record["ThisDN"] = 5001;
+
+        var result = IntakeKnowing(6, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(6, AvroBinary.Encode(schema, record))));
+
+        Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
+        Assert.Equal(ValidationErrorCodes.WrongType, result.Code);
+    }
+
+    [Fact]
+    public void A_framed_record_with_attributes_the_table_does_not_list_is_an_event_and_they_are_counted()
+    {
+        var json = File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var schema = (RecordSchema)AvroSchema.Parse(json.Replace("\"fields\": [", "\"fields\": [{\"name\":\"Site\",\"type\":\"string\"},", StringComparison.Ordinal));
+        var record = Login(schema);
+        record["Site"] = "eu-1";
+
+        var result = IntakeKnowing(8, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(8, AvroBinary.Encode(schema, record))));
+
+        Assert.Equal(IntakeOutcome.Event, result.Outcome);
+        Assert.Equal("5001", result.Event!.ThisDn);
+        Assert.Equal(1, result.UnlistedAttributeCount);
+    }
+
+    [Fact]
     public void A_value_that_starts_with_zero_but_is_shorter_than_the_frame_header_is_read_as_JSON_and_is_malformed()
     {
         var result = IntakeKnowing(LoginSchemaId, LoginSchema).Read(Inputs.Bytes([0, 0, 0, 17]));
