@@ -118,7 +118,7 @@ public sealed class IntakeEventTests
     [InlineData("""{"Extensions":{"Reason":"x"}}""", null)]
     public void The_reason_code_comes_from_Reasons_else_from_Extensions(string lists, string? expected)
     {
-        var listsBody = lists[1..^1];
+        var listsBody = lists[1..^1]; // the object's members, spliced into the event
         var e = ReadValid(Inputs.Json($$"""{"id":"EventAgentNotReady","Server":"sip-1","ThisDN":"5001","time":1795770000,{{listsBody}}}"""));
 
         Assert.Equal(expected, e.ReasonCode);

@@ -8,7 +8,8 @@ namespace AgentStateProcessor.Processing.Tests.Intake;
 public sealed class IntakeMutationTests
 {
     private const int MutationsPerRecord = 12_000;
-    private static readonly byte[] InterestingBytes = "{}[]\":,0-.eE\\ntf\u0000"u8.ToArray().Concat(new byte[] { 0x00, 0x80, 0xC3, 0xFF, 0x7F }).ToArray();
+    // JSON structure, number and literal starts, the Confluent magic byte, and bytes that are never valid UTF-8.
+    private static readonly byte[] InterestingBytes = [.. "{}[]\":,0-.eE\\ntf"u8, 0x00, 0x80, 0xC3, 0xFF, 0x7F];
 
     [Fact]
     public void Random_byte_mutations_of_valid_JSON_records_never_throw_and_always_give_a_consistent_result()
