@@ -9,6 +9,10 @@ namespace AgentStateProcessor.Processing.Snapshots;
 /// </summary>
 public static class PlainJson
 {
+    // Timestamps outside the calendar DateTimeOffset can express are written as their plain number.
+    private const long MinMicros = -62_135_596_800_000_000;
+    private const long MaxMicros = 253_402_300_799_999_999;
+
     public static void Write(Utf8JsonWriter writer, AvroSchema schema, object? value)
     {
         switch (schema)
@@ -45,10 +49,10 @@ public static class PlainJson
         switch (value)
         {
             case null: writer.WriteNullValue(); break;
-            case long micros when schema.LogicalType == "timestamp-micros":
+            case long micros when schema.LogicalType == "timestamp-micros" && micros is >= MinMicros and <= MaxMicros:
                 writer.WriteStringValue(DateTimeOffset.UnixEpoch.AddTicks(micros * 10).ToString("O"));
                 break;
-            case long millis when schema.LogicalType == "timestamp-millis":
+            case long millis when schema.LogicalType == "timestamp-millis" && millis is >= MinMicros / 1000 and <= MaxMicros / 1000:
                 writer.WriteStringValue(DateTimeOffset.FromUnixTimeMilliseconds(millis).ToString("O"));
                 break;
             case GenericEnum symbol: writer.WriteStringValue(symbol.Symbol); break;

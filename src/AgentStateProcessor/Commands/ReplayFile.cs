@@ -59,9 +59,14 @@ internal static class ReplayFile
             ? Encoding.UTF8.GetBytes(raw.GetString()!)
             : Encoding.UTF8.GetBytes(root.GetProperty("value").GetRawText());
 
+    // The calendar DateTimeOffset can express, in epoch milliseconds; beyond it a timestamp is no time at all.
+    private static readonly long MinMillis = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxMillis = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    /// <summary>Epoch milliseconds or ISO-8601 text; anything else, or out of the calendar, is 0 (the epoch), as a record without a timestamp.</summary>
     private static long TimestampMicros(JsonElement timestamp) => timestamp.ValueKind switch
     {
-        JsonValueKind.Number when timestamp.TryGetInt64(out var millis) => millis * 1000,
+        JsonValueKind.Number when timestamp.TryGetInt64(out var millis) && millis >= MinMillis && millis <= MaxMillis => millis * 1000,
         JsonValueKind.String when DateTimeOffset.TryParse(timestamp.GetString(), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal, out var time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10,
         _ => 0,
