@@ -1,0 +1,86 @@
+using System.Text;
+using AgentStateProcessor.Avro;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.Kafka;
+using AgentStateProcessor.Processing.Snapshots;
+using Confluent.Kafka;
+
+namespace AgentStateProcessor.IntegrationTests.Pipeline;
+
+/// <summary>Comparisons of what the pipeline wrote with what the reference run says it should have.</summary>
+internal static class PipelineAssert
+{
+    private const int ShownDifferences = 5;
+
+    /// <summary>Same keys, and per key the same value in every snapshot field (compared as Avro JSON, so a failure shows both).</summary>
+    public static void SameAgents(IReadOnlyDictionary<string, AgentState> expected, IReadOnlyDictionary<string, Snapshot<AgentState>> actual) =>
+        SameStates("agent", expected, actual, state => AvroJson.ToJson(SnapshotSchemas.Agent, SnapshotMapper.ToRecord(state)));
+
+    public static void SameDns(IReadOnlyDictionary<string, DnState> expected, IReadOnlyDictionary<string, Snapshot<DnState>> actual) =>
+        SameStates("DN", expected, actual, state => AvroJson.ToJson(SnapshotSchemas.Dn, SnapshotMapper.ToRecord(state)));
+
+    private static void SameStates<TState>(string what, IReadOnlyDictionary<string, TState> expected,
+        IReadOnlyDictionary<string, Snapshot<TState>> actual, Func<TState, string> describe)
+    {
+        var problems = new List<string>();
+        var missing = expected.Keys.Except(actual.Keys).Order(StringComparer.Ordinal).ToList();
+        var extra = actual.Keys.Except(expected.Keys).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0) problems.Add($"{missing.Count} {what} keys have no snapshot: {string.Join(", ", missing.Take(ShownDifferences))}");
+        if (extra.Count > 0) problems.Add($"{extra.Count} {what} snapshots the reference has no state for: {string.Join(", ", extra.Take(ShownDifferences))}");
+        var differing = expected.Keys.Intersect(actual.Keys)
+            .Order(StringComparer.Ordinal)
+            .Select(key => (Key: key, Expected: describe(expected[key]), Actual: describe(actual[key].State)))
+            .Where(pair => pair.Expected != pair.Actual)
+            .ToList();
+        if (differing.Count > 0)
+        {
+            problems.Add($"{differing.Count} of {expected.Count} {what} states differ from the reference, e.g.:");
+            problems.AddRange(differing.Take(ShownDifferences).Select(d => $"  {d.Key}{Environment.NewLine}    expected {d.Expected}{Environment.NewLine}    actual   {d.Actual}"));
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>
+    /// The dead-letter topic holds exactly the expected records, each once, with the original key and
+    /// value bytes and headers naming the error and the source position.
+    /// </summary>
+    public static void ExactDeadLetters(IReadOnlyList<ExpectedDeadLetter> expected, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> actual)
+    {
+        var bySource = new Dictionary<TopicPartitionOffset, List<ConsumeResult<byte[]?, byte[]?>>>();
+        foreach (var record in actual)
+        {
+            var headers = record.Message.Headers;
+            var source = new TopicPartitionOffset(
+                Header(headers, RecordHeaders.SourceTopic) ?? "(no dlq.source.topic)",
+                new Partition(int.Parse(Header(headers, RecordHeaders.SourcePartition) ?? "-1")),
+                new Offset(long.Parse(Header(headers, RecordHeaders.SourceOffset) ?? "-1")));
+            (bySource.TryGetValue(source, out var list) ? list : bySource[source] = []).Add(record);
+        }
+
+        var duplicated = bySource.Where(pair => pair.Value.Count > 1).Select(pair => $"{pair.Key} x{pair.Value.Count}").ToList();
+        Assert.True(duplicated.Count == 0, $"dead letters written more than once: {string.Join(", ", duplicated.Take(ShownDifferences))}");
+        var expectedSources = expected.Select(e => e.Record.Position).ToHashSet();
+        var unexpected = bySource.Keys.Where(source => !expectedSources.Contains(source)).ToList();
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} dead letters the reference does not expect, from {string.Join(", ", unexpected.Take(ShownDifferences))}");
+        var absent = expected.Where(e => !bySource.ContainsKey(e.Record.Position)).ToList();
+        Assert.True(absent.Count == 0,
+            $"{absent.Count} of {expected.Count} expected dead letters are missing, e.g. {string.Join(", ", absent.Take(ShownDifferences).Select(a => $"{a.Record.Position} ({a.Code})"))}");
+
+        foreach (var letter in expected)
+        {
+            var record = bySource[letter.Record.Position].Single();
+            var where = $"dead letter of {letter.Record.Position}";
+            Assert.True(SameBytes(letter.Record.Key is null ? null : Encoding.UTF8.GetBytes(letter.Record.Key), record.Message.Key), $"{where}: key bytes changed");
+            Assert.True(SameBytes(letter.Record.Value, record.Message.Value), $"{where}: value bytes changed");
+            Assert.Equal((where, letter.Code), (where, Header(record.Message.Headers, RecordHeaders.ErrorCode)));
+            Assert.Equal((where, letter.Reason), (where, Header(record.Message.Headers, RecordHeaders.ErrorReason)));
+        }
+    }
+
+    public static string? Header(Headers? headers, string name) =>
+        headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    // A tombstone's value comes back null; the reference saw it as empty.
+    private static bool SameBytes(byte[]? expected, byte[]? actual) =>
+        (expected ?? []).AsSpan().SequenceEqual(actual ?? []) && (expected is null) == (actual is null);
+}
