@@ -68,18 +68,19 @@ internal sealed class ProcessorHost : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _started = true;
         await _host.StartAsync();
+        // Only a started host can be stopped: Host.StopAsync after a failed start throws.
+        _started = true;
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails naming it and quoting the host's log otherwise.</summary>
-    public async Task WaitUntilAsync(Func<PipelineMetrics, bool> condition, string description, TimeSpan? timeout = null)
+    public async Task WaitUntilAsync(Func<PipelineMetrics, bool> condition, string description, TimeSpan? timeout = null, bool failWhenServiceEnds = true)
     {
         var limit = timeout ?? DefaultWaitTimeout;
         var clock = Stopwatch.StartNew();
         while (!condition(Metrics))
         {
-            if (ServiceTask is { IsCompleted: true } service)
+            if (failWhenServiceEnds && ServiceTask is { IsCompleted: true } service)
             {
                 Assert.Fail($"The processor service ended ({service.Status}: {service.Exception?.GetBaseException().Message}) " +
                     $"before '{description}'. {Describe()}");
@@ -143,6 +144,8 @@ internal sealed class ProcessorHost : IAsyncDisposable
         {
             Assert.Fail($"The host was expected to fail but its processor service is {service.Status}. {host.Describe()}");
         }
+        // A failed service must take the host down with it, so a supervisor restarts the process.
+        await host.WaitUntilAsync(_ => host.IsStopping, "the host stopping after its processor service failed", TimeSpan.FromSeconds(5), failWhenServiceEnds: false);
         return service.Exception!.GetBaseException();
     }
 

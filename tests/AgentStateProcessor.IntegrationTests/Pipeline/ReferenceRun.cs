@@ -1,3 +1,4 @@
+using AgentStateProcessor.Avro;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing;
@@ -19,12 +20,13 @@ internal sealed class ReferenceRun
     private readonly LocalProcessor _processor;
     private readonly List<ExpectedDeadLetter> _deadLetters = [];
 
-    public ReferenceRun(int maxMessageBytes = 1_000_000) =>
-        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes));
+    /// <param name="writerSchemaById">The schema registry's answers, for Confluent-framed input.</param>
+    public ReferenceRun(int maxMessageBytes = 1_000_000, Func<int, AvroSchema?>? writerSchemaById = null) =>
+        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes, writerSchemaById));
 
-    public static ReferenceRun Of(IEnumerable<ProducedRecord> records, int maxMessageBytes = 1_000_000)
+    public static ReferenceRun Of(IEnumerable<ProducedRecord> records, int maxMessageBytes = 1_000_000, Func<int, AvroSchema?>? writerSchemaById = null)
     {
-        var run = new ReferenceRun(maxMessageBytes);
+        var run = new ReferenceRun(maxMessageBytes, writerSchemaById);
         run.Process(records);
         return run;
     }

@@ -1,0 +1,88 @@
+using System.Text;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.Domain.Events;
+using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.Processing.Intake;
+using AgentStateProcessor.Schemas;
+using Confluent.Kafka;
+
+namespace AgentStateProcessor.IntegrationTests.Pipeline;
+
+/// <summary>Input that did not come from our own producer: another client's records, and records that are not events.</summary>
+public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockClusterFixture>
+{
+    private const int SmallMessageLimit = 2_000;
+
+    [Fact]
+    public async Task Events_produced_by_kcat_are_folded_into_agent_and_dn_snapshots()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 2);
+        await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "kcat-input"));
+
+        // The key contains ':', so kcat splits key and value at a tab instead.
+        string[] lines =
+        [
+            """acme:agent-42	{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"4242","ThisQueue":"7002","AgentID":"agent-42","time":1767610000}""",
+            """acme:agent-42	{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"4242","ThisQueue":"7001","AgentID":"agent-42","time":1767610001}""",
+            """acme:agent-42	{"id":"EventAgentReady","Server":"sip-1","ThisDN":"4242","AgentID":"agent-42","AgentWorkMode":"AgentManualIn","time":1767610002.5}""",
+            """acme:agent-42	{"Event":"EventDNDOn","Server":"sip-1","ThisDN":"4242","time":{"timeinSecs":1767610003,"timeinuSecs":250000}}""",
+        ];
+        ExternalKafkaClients.Run(ExternalKafkaClients.KcatPath, "apt-get install -y kcat",
+            ["-P", "-b", fixture.BootstrapServers, "-t", topics.Input, "-K\t"], string.Join('\n', lines) + "\n");
+        await host.WaitUntilConsumedAsync(lines.Length);
+        await host.StopAsync();
+
+        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)["acme:agent-42"].State;
+        Assert.Equal((AgentStatus.Ready, AgentWorkMode.AgentManualIn, "4242"), (agent.State, agent.WorkMode, agent.Dn));
+        Assert.Equal(["7001", "7002"], agent.Queues.ToArray());
+        Assert.Equal(1767610000_000000, agent.LoggedInSince);
+        Assert.Equal(1767610002_500000, agent.StateSince);
+        var dn = SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots)["acme:4242"].State;
+        Assert.Equal((true, "agent-42", "EventDNDOn"), (dn.Dnd, dn.AgentId, dn.LastEvent));
+        Assert.Equal(["7001", "7002"], dn.Queues.ToArray());
+        Assert.Equal(1767610003_250000, dn.UpdatedAt);
+        Assert.Equal(4, dn.EventCount);
+
+        // Every field, eventCount and source included, as the local fold makes them of what the broker stored.
+        var reference = ReferenceRun.Of(SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.Input).Select(ProducedRecord.From));
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
+        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
+    }
+
+    [Fact]
+    public async Task Each_kind_of_bad_record_is_a_dead_letter_with_its_code_and_the_host_goes_on_to_apply_the_next_event()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "bad-input",
+            extra: ("Processing:MaxMessageBytes", SmallMessageLimit.ToString())));
+
+        const string key = "acme:agent-1";
+        var padding = new string('x', SmallMessageLimit);
+        (string? Key, byte[]? Value)[] records =
+        [
+            (key, Json($$$"""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","time":1767610000,"Extensions":{"pad":"{{{padding}}}"}}""")),
+            (key, null),
+            (null, Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","time":1767610000,"AgentID":"agent-1"}""")),
+            (key, [0, 0, 0, 0, 7, 2, 0x41]),
+            (key, Json("""{"id":"EventAgentLogin","ThisDN":""")),
+            (key, Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","ThisQueue":"7001","time":1767610005}""")),
+        ];
+        var input = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0),
+            records.Select(r => new Message<byte[]?, byte[]?> { Key = r.Key is null ? null : Encoding.UTF8.GetBytes(r.Key), Value = r.Value }));
+        await host.WaitUntilConsumedAsync(records.Length);
+
+        Assert.False(host.ServiceTask!.IsCompleted || host.IsStopping, $"bad input stopped the host. {host.Describe()}");
+        Assert.Equal(5, host.Metrics.DeadLettered);
+        await host.StopAsync();
+
+        var deadLetters = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters);
+        Assert.Equal(
+            [IntakeCodes.TooLarge, IntakeCodes.EmptyValue, IntakeCodes.NoTenant, IntakeCodes.UnknownSchemaId, ValidationErrorCodes.MalformedJson],
+            deadLetters.OrderBy(d => d.Offset.Value).Select(d => PipelineAssert.Header(d.Message.Headers, Kafka.RecordHeaders.ErrorCode)));
+        PipelineAssert.ExactDeadLetters(ReferenceRun.Of(input, SmallMessageLimit).DeadLetters, deadLetters);
+        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[key];
+        Assert.Equal((AgentStatus.LoggedIn, "1001", 1L, input[^1].Position.Offset.Value), (agent.State.State, agent.State.Dn, agent.State.EventCount, agent.State.Source.Offset));
+    }
+
+    private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
+}

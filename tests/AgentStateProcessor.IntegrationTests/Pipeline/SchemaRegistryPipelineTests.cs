@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using AgentStateProcessor.Avro;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.IntegrationTests.SchemaRegistry;
+using AgentStateProcessor.Processing.Snapshots;
+using Confluent.Kafka;
+
+namespace AgentStateProcessor.IntegrationTests.Pipeline;
+
+/// <summary>The pipeline with a schema registry: Confluent wire format out, and accepted in.</summary>
+public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IClassFixture<MockClusterFixture>, IAsyncLifetime
+{
+    private const string Key = "tenant-av:agent-av";
+    private TestSchemaRegistryServer _registry = null!;
+
+    public async Task InitializeAsync() => _registry = await TestSchemaRegistryServer.StartAsync();
+
+    public async Task DisposeAsync() => await _registry.DisposeAsync();
+
+    [Fact]
+    public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_a_framed_Avro_input_event_is_applied()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var loginSchema = (RecordSchema)AvroSchema.Parse(await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc")));
+        var loginSchemaId = await RegisterAsync($"{topics.Input}-value", loginSchema.ToString());
+        var login = new GenericRecord(loginSchema)
+        {
+            ["id"] = "EventAgentLogin",
+            ["Server"] = "voice-sip-01",
+            ["ThisDN"] = "6001",
+            ["time"] = 1767620000_123456L,
+            ["AgentID"] = "agent-av",
+            ["CustomerID"] = "tenant-av",
+            ["ThisQueue"] = "9100",
+        };
+        Message<byte[]?, byte[]?>[] messages =
+        [
+            new() { Key = Encoding.UTF8.GetBytes(Key), Value = ConfluentWireFormat.Frame(loginSchemaId, AvroBinary.Encode(loginSchema, login)) },
+            KafkaTestClient.Message(Key, """{"id":"EventAgentNotReady","Server":"voice-sip-01","ThisDN":"6001","AgentWorkMode":4,"time":1767620001,"Reasons":{"ReasonCode":"Lunch"}}"""),
+        ];
+
+        await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "registry",
+            extra: ("SchemaRegistry:Url", _registry.Url.ToString())));
+        var input = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0), messages);
+        await host.WaitUntilConsumedAsync(messages.Length);
+        await host.StopAsync();
+        Assert.Equal(0, host.Metrics.DeadLettered);
+
+        var agentSchemaId = AssertRegisteredUnder($"{topics.AgentSnapshots}-value", SnapshotSchemas.Agent);
+        var dnSchemaId = AssertRegisteredUnder($"{topics.DnSnapshots}-value", SnapshotSchemas.Dn);
+        Assert.NotEqual(agentSchemaId, dnSchemaId);
+        AssertAllFramedWith(topics.AgentSnapshots, agentSchemaId);
+        AssertAllFramedWith(topics.DnSnapshots, dnSchemaId);
+
+        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[Key].State;
+        Assert.Equal((AgentStatus.NotReady, "6001", "Lunch", 1767620000_123456L), (agent.State, agent.Dn, agent.ReasonCode, agent.LoggedInSince));
+        Assert.Equal(["9100"], agent.Queues.ToArray());
+        var reference = ReferenceRun.Of(input, writerSchemaById: id => id == loginSchemaId ? loginSchema : null);
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
+        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
+    }
+
+    private async Task<int> RegisterAsync(string subject, string schema)
+    {
+        using var http = new HttpClient { BaseAddress = _registry.Url };
+        using var response = await http.PostAsync($"subjects/{subject}/versions",
+            new StringContent(new JsonObject { ["schema"] = schema }.ToJsonString(), Encoding.UTF8, TestSchemaRegistryServer.MediaType));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<int>();
+    }
+
+    /// <summary>The processor registered the snapshot schema under the subject; returns the id the registry gave it.</summary>
+    private int AssertRegisteredUnder(string subject, RecordSchema schema)
+    {
+        Assert.Contains(_registry.Requests, r => r.Method == "POST" && r.PathAndQuery == $"/subjects/{subject}/versions");
+        return _registry.IdOf(schema.ToString()) ?? throw new Xunit.Sdk.XunitException($"{schema.FullName} was never registered");
+    }
+
+    private void AssertAllFramedWith(string topic, int schemaId)
+    {
+        var snapshots = SnapshotTopics.ReadAll(fixture.BootstrapServers, topic);
+        Assert.NotEmpty(snapshots);
+        Assert.All(snapshots, snapshot =>
+        {
+            Assert.True(ConfluentWireFormat.TryParse(snapshot.Message.Value, out var id, out _), $"{snapshot.TopicPartitionOffset} is not in the Confluent wire format");
+            Assert.Equal(schemaId, id);
+        });
+    }
+}
