@@ -7,7 +7,7 @@ const string Usage = """
       fold                       validated events folded into agent and DN stores (BenchmarkDotNet)
       memory [--agents N]        retained bytes per tracked agent + DN (default 100000 agents)
       pipeline [--records N] [--agents N] [--guarantee ExactlyOnce|AtLeastOnce]
-                                 mock cluster: bare consumer vs the processor host (default 200000 records, 1000 agents, ExactlyOnce)
+                                 mock cluster: bare consumer vs the processor host (default 80000 records, 1000 agents, ExactlyOnce)
     BenchmarkDotNet options (e.g. --filter '*Validate*') may follow validation and fold.
     """;
 
