@@ -60,16 +60,16 @@ internal static class PipelineThroughput
         var records = input.Retained;
 
         var bare = MeasureBareConsumer(cluster.BootstrapServers, topics.Input, records);
-        Print($"pipeline: bare consumer (group, read_committed, no processing): {records:N0} records in {bare.TotalSeconds:N2} s = {records / bare.TotalSeconds:N0} records/s");
+        Print($"pipeline: bare consumer (group, read_committed, no processing): {records:N0} records in {bare.Elapsed.TotalSeconds:N2} s = {records / bare.Elapsed.TotalSeconds:N0} records/s (process CPU {bare.Cpu.TotalSeconds:N2} s)");
 
         var forwarding = MeasureBareConsumer(cluster.BootstrapServers, topics.Input, records, forwardTo: ForwardTopic);
-        Print($"pipeline: forwarding consumer (the same, producing every record to another topic, idempotent): {records:N0} records in {forwarding.TotalSeconds:N2} s = {records / forwarding.TotalSeconds:N0} records/s");
+        Print($"pipeline: forwarding consumer (the same, producing every record to another topic, idempotent): {records:N0} records in {forwarding.Elapsed.TotalSeconds:N2} s = {records / forwarding.Elapsed.TotalSeconds:N0} records/s (process CPU {forwarding.Cpu.TotalSeconds:N2} s)");
 
         var processor = await MeasureProcessorAsync(cluster.BootstrapServers, topics, input, guarantee);
         var processedRate = records / processor.Processed.TotalSeconds;
         var committedRate = records / processor.Committed.TotalSeconds;
-        var ratio = processedRate / (records / bare.TotalSeconds);
-        Print($"pipeline: processor ({guarantee}, commit interval 1 s): {records:N0} input records processed (agent and DN state) in {processor.Processed.TotalSeconds:N2} s = {processedRate:N0} records/s");
+        var ratio = processedRate / (records / bare.Elapsed.TotalSeconds);
+        Print($"pipeline: processor ({guarantee}, commit interval 1 s): {records:N0} input records processed (agent and DN state) in {processor.Processed.TotalSeconds:N2} s = {processedRate:N0} records/s (process CPU {processor.ProcessedCpu.TotalSeconds:N2} s)");
         Print($"pipeline: processor ({guarantee}): input consumed after {processor.InputConsumed.TotalSeconds:N2} s, input offsets and agent snapshots committed through the end after {processor.Committed.TotalSeconds:N2} s = {committedRate:N0} records/s");
         Print($"pipeline: processor counters: {processor.Counters}");
         Print($"pipeline: ratio processor / bare consumer = {ratio:N2} (target >= {TargetRatio:N1}: {(ratio >= TargetRatio ? "met" : "NOT met")})");
@@ -151,7 +151,7 @@ internal static class PipelineThroughput
     /// to the repartition topic (idempotent, acks=all, linger 5 ms like the processor's producer; finished
     /// when the last record is acknowledged).
     /// </summary>
-    private static TimeSpan MeasureBareConsumer(string bootstrapServers, string topic, long records, string? forwardTo = null)
+    private static (TimeSpan Elapsed, TimeSpan Cpu) MeasureBareConsumer(string bootstrapServers, string topic, long records, string? forwardTo = null)
     {
         var config = new ConsumerConfig
         {
@@ -162,12 +162,23 @@ internal static class PipelineThroughput
             IsolationLevel = IsolationLevel.ReadCommitted,
         };
         long assignedAt = 0;
+        var cpuAtAssignment = TimeSpan.Zero;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetPartitionsAssignedHandler((_, _) => assignedAt = Stopwatch.GetTimestamp())
+            .SetPartitionsAssignedHandler((_, _) =>
+            {
+                assignedAt = Stopwatch.GetTimestamp();
+                cpuAtAssignment = ProcessCpu();
+            })
             .Build();
         using var producer = forwardTo is null
             ? null
             : new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 5 }).Build();
+        if (producer is not null)
+        {
+            // The idempotent producer's start (metadata, producer id) is not part of the rate, as for the processor.
+            producer.Produce(forwardTo!, new Message<byte[]?, byte[]?> { Value = "warm-up"u8.ToArray() });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
         consumer.Subscribe(topic);
         var deadline = Stopwatch.StartNew();
         long consumed = 0;
@@ -182,8 +193,9 @@ internal static class PipelineThroughput
         }
         if (producer is not null && producer.Flush(WaitLimit) > 0) throw new TimeoutException($"forwarded records were not acknowledged within {WaitLimit}");
         var elapsed = Stopwatch.GetElapsedTime(assignedAt);
+        var cpu = ProcessCpu() - cpuAtAssignment;
         consumer.Close();
-        return elapsed;
+        return (elapsed, cpu);
     }
 
     private static void Forward(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message)
@@ -202,7 +214,7 @@ internal static class PipelineThroughput
         }
     }
 
-    private sealed record ProcessorRun(TimeSpan InputConsumed, TimeSpan Processed, TimeSpan Committed, long DeadLettered, long Skipped, string Counters);
+    private sealed record ProcessorRun(TimeSpan InputConsumed, TimeSpan Processed, TimeSpan ProcessedCpu, TimeSpan Committed, long DeadLettered, long Skipped, string Counters);
 
     /// <summary>
     /// Runs the host as production does, against the mock cluster. All end points are timed from the moment
@@ -246,6 +258,7 @@ internal static class PipelineThroughput
             var limit = Stopwatch.StartNew();
             await WaitUntilAsync(() => metrics.Ready, limit, "the processor was not assigned its partitions");
             var assignedAt = Stopwatch.GetTimestamp();
+            var cpuAtAssignment = ProcessCpu();
             long inputConsumedAt = 0;
             var stall = new StallDetector(TimeSpan.FromSeconds(3));
             await WaitUntilAsync(() =>
@@ -257,10 +270,11 @@ internal static class PipelineThroughput
             }, limit, "the processor did not consume its input",
                 () => stall.Stalled ? LostRepartitionRecords(watermarks, topics.DnRepartition) : null);
             var processed = Stopwatch.GetElapsedTime(assignedAt);
+            var processedCpu = ProcessCpu() - cpuAtAssignment;
             await WaitUntilAsync(() => progress.ReachedEndAt is not null, limit, "the processor's progress did not reach the end of the input");
             var committed = Stopwatch.GetElapsedTime(assignedAt, progress.ReachedEndAt!.Value);
             await host.StopAsync();
-            return new ProcessorRun(Stopwatch.GetElapsedTime(assignedAt, inputConsumedAt), processed, committed,
+            return new ProcessorRun(Stopwatch.GetElapsedTime(assignedAt, inputConsumedAt), processed, processedCpu, committed,
                 metrics.DeadLettered, metrics.Skipped, Counters(metrics));
         }
         catch
@@ -318,6 +332,13 @@ internal static class PipelineThroughput
         return dropped > 0
             ? $"INVALID RUN: it stalled, and the mock brokers dropped the oldest {dropped:N0} repartition records (they keep about 5 MB per partition), so DN events it had not read are gone; use fewer --records"
             : null;
+    }
+
+    /// <summary>CPU time of the whole process: the clients' librdkafka threads and the mock brokers included.</summary>
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
