@@ -29,10 +29,29 @@ public sealed class EndToEndTests(MockClusterFixture fixture) : IClassFixture<Mo
         var inputPartitionOfKey = input.Where(r => r.Key is not null).ToLookup(r => r.Key!, r => r.Position.Partition.Value);
         Assert.All(agents.Values, snapshot => Assert.Equal([snapshot.Partition], inputPartitionOfKey[snapshot.Key].Distinct()));
         Assert.Equal(3, agents.Values.Select(s => s.Partition).Distinct().Count());
+        // DN state lives where Kafka's default partitioner puts its key, as the Java client and
+        // kafka-python compute it, so the placement holds across instances and client libraries.
+        var dnPartitionOfKey = KafkaPythonPartitions(dns.Keys, partitionCount: 3);
+        Assert.All(dns.Values, snapshot => Assert.Equal((snapshot.Key, dnPartitionOfKey[snapshot.Key]), (snapshot.Key, snapshot.Partition)));
 
         var invalid = input.Where(r => r.Kind == SimulatedRecordKind.Invalid).Select(r => r.Position).ToList();
         Assert.NotEmpty(invalid);
         Assert.Equal(invalid, reference.DeadLetters.Select(d => d.Record.Position));
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters));
+    }
+
+    private static Dictionary<string, int> KafkaPythonPartitions(IEnumerable<string> keys, int partitionCount)
+    {
+        const string script = """
+            import sys
+            from kafka.partitioner.default import DefaultPartitioner
+            partitions = list(range(int(sys.argv[1])))
+            for key in sys.argv[2:]:
+                print(key, DefaultPartitioner()(key.encode("utf-8"), partitions, partitions))
+            """;
+        var output = ExternalKafkaClients.RunKafkaPython(script, [partitionCount.ToString(), .. keys]);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .ToDictionary(parts => parts[0], parts => int.Parse(parts[1]), StringComparer.Ordinal);
     }
 }

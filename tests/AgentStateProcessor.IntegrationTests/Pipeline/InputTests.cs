@@ -3,6 +3,7 @@ using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Intake;
+using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Schemas;
 using Confluent.Kafka;
 
@@ -82,6 +83,30 @@ public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockC
         PipelineAssert.ExactDeadLetters(ReferenceRun.Of(input, SmallMessageLimit).DeadLetters, deadLetters);
         var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[key];
         Assert.Equal((AgentStatus.LoggedIn, "1001", 1L, input[^1].Position.Offset.Value), (agent.State.State, agent.State.Dn, agent.State.EventCount, agent.State.Source.Offset));
+    }
+
+    [Fact]
+    public async Task Events_without_a_key_for_one_agent_on_two_partitions_fold_into_one_agent_state_as_the_local_fold_does()
+    {
+        // Kafka spreads records without a key over the partitions; the explicit partitions here
+        // stand for that. DESIGN.md section 5 keys such events by CustomerID:AgentID.
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 1);
+        await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "keyless-input"));
+        var login = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0),
+            [new() { Key = null, Value = Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"3001","ThisQueue":"7001","AgentID":"agent-9","CustomerID":"acme","time":1767630000}""") }]);
+        var ready = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 1),
+            [new() { Key = null, Value = Json("""{"id":"EventAgentReady","Server":"sip-1","ThisDN":"3001","AgentID":"agent-9","CustomerID":"acme","AgentWorkMode":1,"time":1767630005}""") }]);
+        await host.WaitUntilConsumedAsync(2);
+        await host.StopAsync();
+
+        var reference = ReferenceRun.Of([.. login, .. ready]);
+        var expected = reference.Agents["acme:agent-9"];
+        Assert.Equal((AgentStatus.Ready, 2L), (expected.State, expected.EventCount));
+        var snapshots = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.AgentSnapshots);
+        Assert.True(snapshots.Select(s => s.Partition.Value).Distinct().Count() == 1,
+            $"acme:agent-9 has snapshots on several partitions of the compacted agent topic: " +
+            string.Join(", ", snapshots.Select(s => $"{s.TopicPartitionOffset}: {SnapshotMapper.ToAgentState(SnapshotCodec.Decode(SnapshotSchemas.Agent, s.Message.Value)).State}")));
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
     }
 
     private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);

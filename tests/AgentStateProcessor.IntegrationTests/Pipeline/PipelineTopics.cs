@@ -11,16 +11,25 @@ namespace AgentStateProcessor.IntegrationTests.Pipeline;
 /// </summary>
 internal sealed record PipelineTopics(string Input, string AgentSnapshots, string DnSnapshots, string DeadLetters, string DnRepartition, string Progress)
 {
-    public static PipelineTopics Create(MockKafkaCluster cluster, int inputPartitions, int dnPartitions, int? agentSnapshotPartitions = null, bool createInput = true)
+    /// <param name="agentSnapshotPartitions">Default: as many as the input, as the topology requires.</param>
+    /// <param name="repartitionPartitions">Default: as many as the DN snapshot topic, as the topology requires.</param>
+    /// <param name="skip">Topics not to create, to see what the host makes of their absence.</param>
+    public static PipelineTopics Create(MockKafkaCluster cluster, int inputPartitions, int dnPartitions,
+        int? agentSnapshotPartitions = null, int? repartitionPartitions = null, params Func<PipelineTopics, string>[] skip)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var topics = new PipelineTopics($"in-{id}", $"agents-{id}", $"dns-{id}", $"dlq-{id}", $"dn-repartition-{id}", $"progress-{id}");
-        if (createInput) cluster.CreateTopic(topics.Input, inputPartitions);
-        cluster.CreateTopic(topics.AgentSnapshots, agentSnapshotPartitions ?? inputPartitions);
-        cluster.CreateTopic(topics.DnSnapshots, dnPartitions);
-        cluster.CreateTopic(topics.DnRepartition, dnPartitions);
-        cluster.CreateTopic(topics.DeadLetters, inputPartitions);
-        cluster.CreateTopic(topics.Progress, 1);
+        var skipped = skip.Select(name => name(topics)).ToHashSet();
+        (string Name, int Partitions)[] wanted =
+        [
+            (topics.Input, inputPartitions),
+            (topics.AgentSnapshots, agentSnapshotPartitions ?? inputPartitions),
+            (topics.DnSnapshots, dnPartitions),
+            (topics.DnRepartition, repartitionPartitions ?? dnPartitions),
+            (topics.DeadLetters, inputPartitions),
+            (topics.Progress, 1),
+        ];
+        foreach (var (name, partitions) in wanted.Where(t => !skipped.Contains(t.Name))) cluster.CreateTopic(name, partitions);
         return topics;
     }
 

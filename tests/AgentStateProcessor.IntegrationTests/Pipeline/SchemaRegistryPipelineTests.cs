@@ -21,7 +21,7 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
     [Fact]
-    public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_a_framed_Avro_input_event_is_applied()
+    public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_framed_Avro_input_is_applied_or_dead_lettered_by_its_schema_id()
     {
         var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
         var loginSchema = (RecordSchema)AvroSchema.Parse(await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc")));
@@ -40,6 +40,8 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         [
             new() { Key = Encoding.UTF8.GetBytes(Key), Value = ConfluentWireFormat.Frame(loginSchemaId, AvroBinary.Encode(loginSchema, login)) },
             KafkaTestClient.Message(Key, """{"id":"EventAgentNotReady","Server":"voice-sip-01","ThisDN":"6001","AgentWorkMode":4,"time":1767620001,"Reasons":{"ReasonCode":"Lunch"}}"""),
+            // An id the registry never gave out: a dead letter, not a reason to stop.
+            new() { Key = Encoding.UTF8.GetBytes(Key), Value = ConfluentWireFormat.Frame(loginSchemaId + 1_000, AvroBinary.Encode(loginSchema, login)) },
         ];
 
         await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "registry",
@@ -47,7 +49,6 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         var input = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0), messages);
         await host.WaitUntilConsumedAsync(messages.Length);
         await host.StopAsync();
-        Assert.Equal(0, host.Metrics.DeadLettered);
 
         var agentSchemaId = AssertRegisteredUnder($"{topics.AgentSnapshots}-value", SnapshotSchemas.Agent);
         var dnSchemaId = AssertRegisteredUnder($"{topics.DnSnapshots}-value", SnapshotSchemas.Dn);
@@ -61,6 +62,9 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         var reference = ReferenceRun.Of(input, writerSchemaById: id => id == loginSchemaId ? loginSchema : null);
         PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
+        var deadLetter = Assert.Single(reference.DeadLetters);
+        Assert.Equal((Processing.Intake.IntakeCodes.UnknownSchemaId, input[^1].Position), (deadLetter.Code, deadLetter.Record.Position));
+        PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters));
     }
 
     private async Task<int> RegisterAsync(string subject, string schema)

@@ -1,5 +1,6 @@
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Kafka;
+using AgentStateProcessor.SchemaRegistry;
 using Microsoft.Extensions.Options;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
@@ -22,13 +23,51 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [Fact]
     public async Task A_missing_input_topic_stops_the_host_with_a_topology_error_naming_the_topic_and_the_setting()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 3, createInput: false);
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 3, skip: t => t.Input);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-missing"));
 
         var topology = Assert.IsType<TopologyException>(failure);
         Assert.Contains($"'{topics.Input}' does not exist", topology.Message);
         Assert.Contains("Topics:Input", topology.Message);
+    }
+
+    [Fact]
+    public async Task A_repartition_topic_with_other_partitions_than_the_dn_snapshot_topic_stops_the_host_with_a_topology_error_naming_both()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 3, repartitionPartitions: 4);
+
+        var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-repartition"));
+
+        var topology = Assert.IsType<TopologyException>(failure);
+        Assert.Contains($"'{topics.DnRepartition}' has 4 partitions but must have 3", topology.Message);
+        Assert.Contains($"'{topics.DnSnapshots}'", topology.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_output_topic_the_cluster_cannot_create_stops_the_host_naming_it()
+    {
+        // The mock cluster answers CreateTopics with a timeout, as a cluster that forbids it might.
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 2, skip: t => t.Progress);
+
+        var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-no-progress"));
+
+        var topology = Assert.IsType<TopologyException>(failure);
+        Assert.Contains(topics.Progress, topology.Message);
+        Assert.DoesNotContain(topics.AgentSnapshots, topology.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_schema_registry_stops_the_host_before_it_processes_anything()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var closedPort = ClosedLoopbackPort();
+
+        var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-registry",
+            extra: [("SchemaRegistry:Url", $"http://127.0.0.1:{closedPort}"), ("SchemaRegistry:MaxRetries", "0")]));
+
+        Assert.IsType<SchemaRegistryException>(failure);
+        Assert.Contains($"127.0.0.1:{closedPort}", failure.Message);
     }
 
     [Theory]
@@ -45,5 +84,12 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
 
         var validation = Assert.IsType<OptionsValidationException>(failure);
         Assert.Contains(setting, validation.Message);
+    }
+
+    private static int ClosedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
