@@ -1,4 +1,6 @@
 using AgentStateProcessor.Avro;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Processing.Intake;
@@ -11,7 +13,14 @@ namespace AgentStateProcessor.Processing.Intake;
 /// Resolves the schema id of a Confluent-framed Avro value; null when no schema registry is
 /// configured (then such values are dead letters).
 /// </param>
-public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Func<int, AvroSchema?>? writerSchemaById = null)
+/// <param name="requireAgentKey">
+/// Agent events must carry the <c>tenant:agent</c> message key (code <c>no-agent-key</c>
+/// otherwise). The Kafka pipeline folds an agent where its input partition is consumed, which is
+/// only sound when every event of the agent is on one partition, as the key guarantees. Without a
+/// partitioned input (replay), CustomerID:AgentID may stand in for the key.
+/// </param>
+public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Func<int, AvroSchema?>? writerSchemaById = null,
+    bool requireAgentKey = false)
 {
     private readonly EventValidator _validator = new(schemas);
 
@@ -110,11 +119,20 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fun
     private static bool AcceptsNull(AvroSchema schema) =>
         schema.Type == AvroType.Null || schema is UnionSchema union && union.Branches.Any(b => b.Type == AvroType.Null);
 
-    private static IntakeResult Map(GenericRecord record, InputRecord input, int unlistedAttributeCount) =>
-        VoiceEventMapper.Map(record, input) is { } e
-            ? IntakeResult.Valid(e, unlistedAttributeCount)
-            : IntakeResult.Dead(IntakeCodes.NoTenant,
+    private IntakeResult Map(GenericRecord record, InputRecord input, int unlistedAttributeCount)
+    {
+        if (VoiceEventMapper.Map(record, input) is not { } e)
+        {
+            return IntakeResult.Dead(IntakeCodes.NoTenant,
                 $"{record.Schema.Name}: the record has no 'tenant:agent' key and the event no CustomerID, so it belongs to no tenant");
+        }
+        if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || !StateKeys.TrySplit(input.Key, out _, out _)))
+        {
+            return IntakeResult.Dead(IntakeCodes.NoAgentKey,
+                $"{e.Name}: an agent event needs the 'tenant:agent' message key; the input is partitioned by agent, and without the key this agent's events could land on several partitions and be folded apart");
+        }
+        return IntakeResult.Valid(e, unlistedAttributeCount);
+    }
 
     private static IntakeResult UnknownEvent(string? name) =>
         IntakeResult.Skip(IntakeCodes.UnknownEvent, $"event '{name}' is not described by the reference documents");

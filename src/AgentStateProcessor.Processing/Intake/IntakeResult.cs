@@ -30,6 +30,7 @@ public static class IntakeCodes
 {
     public const string UnknownEvent = "unknown-event";
     public const string NoTenant = "no-tenant";
+    public const string NoAgentKey = "no-agent-key";
     public const string TooLarge = "too-large";
     public const string EmptyValue = "empty-value";
     public const string NotJsonOrAvro = "not-json-or-avro";

@@ -12,6 +12,8 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
     public string GroupId { get; set; } = "agentstateprocessor";
     /// <summary>Makes this instance's transactional id unique in the group; defaults to the host name and a random suffix.</summary>
     public string InstanceId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>How long the group waits for a member that stopped heartbeating before moving its partitions.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(45);
     /// <summary>Plaintext, Ssl, SaslPlaintext or SaslSsl.</summary>
     public string SecurityProtocol { get; set; } = "Plaintext";
     /// <summary>Plain, ScramSha256, ScramSha512 (with SASL protocols).</summary>
@@ -31,6 +33,10 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
     {
         if (string.IsNullOrWhiteSpace(ClientId)) yield return "Kafka:ClientId must not be empty";
         if (string.IsNullOrWhiteSpace(GroupId)) yield return "Kafka:GroupId must not be empty";
+        if (SessionTimeout < TimeSpan.FromSeconds(1) || SessionTimeout > TimeSpan.FromMinutes(30))
+        {
+            yield return $"Kafka:SessionTimeout must be between 00:00:01 and 00:30:00 (was {SessionTimeout})";
+        }
         string[] protocols = ["Plaintext", "Ssl", "SaslPlaintext", "SaslSsl"];
         if (!protocols.Contains(SecurityProtocol, StringComparer.OrdinalIgnoreCase))
         {

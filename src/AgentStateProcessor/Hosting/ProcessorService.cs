@@ -32,7 +32,7 @@ internal sealed class ProcessorService(
         {
             var layout = await provisioner.EnsureAsync(stoppingToken);
             var schemaIds = await RegisterSnapshotSchemasAsync(stoppingToken);
-            var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, WriterSchemaResolver(stoppingToken));
+            var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, WriterSchemaResolver(stoppingToken), requireAgentKey: true);
             logger.LogInformation("Processing {Input} as group {Group} with {Guarantee}, snapshots as {Encoding}",
                 topics.Value.Input, kafka.Value.GroupId, processing.Value.Guarantee,
                 registry is null ? "Avro single-object encoding" : "Confluent wire format");

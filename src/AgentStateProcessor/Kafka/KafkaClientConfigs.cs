@@ -10,6 +10,7 @@ internal static class KafkaClientConfigs
     public static ConsumerConfig Processing(KafkaOptions options) => new(Common(options))
     {
         GroupId = options.GroupId,
+        SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
         // Offsets are committed with the snapshots (in the transaction, or after them), never behind our back.
         EnableAutoCommit = false,
         EnableAutoOffsetStore = false,
@@ -39,6 +40,9 @@ internal static class KafkaClientConfigs
             Acks = Acks.All,
             // Snapshots coalesce per commit already; a short linger batches the rest.
             LingerMs = 5,
+            // Delivery reports are read for their error only: no need to marshal key, value and
+            // headers back into .NET for every record.
+            DeliveryReportFields = "status",
         };
         if (guarantee == ProcessingGuarantee.ExactlyOnce)
         {

@@ -111,7 +111,7 @@ internal sealed class StreamThread : IDisposable
             ProcessInput(agentTask, result);
             agentTask.NextOffset = result.Offset.Value + 1;
         }
-        else if (_dnTasks.TryGetValue(result.Partition.Value, out var dnTask))
+        else if (result.Topic == _topics.DnRepartition && _dnTasks.TryGetValue(result.Partition.Value, out var dnTask))
         {
             ProcessRepartitioned(dnTask, result);
             dnTask.NextOffset = result.Offset.Value + 1;

@@ -100,7 +100,8 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
         {
             var results = await admin.DescribeConfigsAsync(
                 names.Select(n => new ConfigResource { Type = ResourceType.Topic, Name = n }),
-                new DescribeConfigsOptions { RequestTimeout = AdminTimeout });
+                // Only a warning hangs on it: a cluster that cannot answer quickly is not waited for.
+                new DescribeConfigsOptions { RequestTimeout = TimeSpan.FromSeconds(2) });
             foreach (var result in results)
             {
                 if (result.Entries.TryGetValue("cleanup.policy", out var policy) && !policy.Value.Contains("compact", StringComparison.Ordinal))

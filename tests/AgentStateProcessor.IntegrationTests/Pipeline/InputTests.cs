@@ -86,27 +86,34 @@ public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockC
     }
 
     [Fact]
-    public async Task Events_without_a_key_for_one_agent_on_two_partitions_fold_into_one_agent_state_as_the_local_fold_does()
+    public async Task Agent_events_without_a_key_are_dead_letters_while_a_keyless_DN_event_is_applied_to_its_DN()
     {
         // Kafka spreads records without a key over the partitions; the explicit partitions here
-        // stand for that. DESIGN.md section 5 keys such events by CustomerID:AgentID.
+        // stand for that. Folding an agent where its partition is consumed needs all its events on
+        // one partition, so keyless agent events are dead letters (docs/pipeline.md); a DN event is
+        // re-keyed by its DN anyway, so CustomerID gives it its tenant.
         var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 1);
         await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "keyless-input"));
         var login = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0),
             [new() { Key = null, Value = Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"3001","ThisQueue":"7001","AgentID":"agent-9","CustomerID":"acme","time":1767630000}""") }]);
         var ready = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 1),
             [new() { Key = null, Value = Json("""{"id":"EventAgentReady","Server":"sip-1","ThisDN":"3001","AgentID":"agent-9","CustomerID":"acme","AgentWorkMode":1,"time":1767630005}""") }]);
-        await host.WaitUntilConsumedAsync(2);
+        ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 1),
+            [new() { Key = null, Value = Json("""{"id":"EventDNDOn","Server":"sip-1","ThisDN":"3001","CustomerID":"acme","time":1767630009}""") }]);
+        await host.WaitUntilConsumedAsync(3);
         await host.StopAsync();
 
-        var reference = ReferenceRun.Of([.. login, .. ready]);
-        var expected = reference.Agents["acme:agent-9"];
-        Assert.Equal((AgentStatus.Ready, 2L), (expected.State, expected.EventCount));
-        var snapshots = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.AgentSnapshots);
-        Assert.True(snapshots.Select(s => s.Partition.Value).Distinct().Count() == 1,
-            $"acme:agent-9 has snapshots on several partitions of the compacted agent topic: " +
-            string.Join(", ", snapshots.Select(s => $"{s.TopicPartitionOffset}: {SnapshotMapper.ToAgentState(SnapshotCodec.Decode(SnapshotSchemas.Agent, s.Message.Value)).State}")));
-        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
+        Assert.Empty(SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
+        var dn = Assert.Single(SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
+        Assert.Equal("acme:3001", dn.Key);
+        Assert.True(dn.Value.State.Dnd);
+        Assert.Null(dn.Value.State.AgentId);
+        var deadLetters = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters);
+        Assert.Equal([IntakeCodes.NoAgentKey, IntakeCodes.NoAgentKey],
+            deadLetters.Select(d => PipelineAssert.Header(d.Message.Headers, Kafka.RecordHeaders.ErrorCode)));
+        Assert.Equal(
+            new[] { login[0].Value!, ready[0].Value! }.Select(Convert.ToHexString).Order(),
+            deadLetters.Select(d => Convert.ToHexString(d.Message.Value!)).Order());
     }
 
     private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);

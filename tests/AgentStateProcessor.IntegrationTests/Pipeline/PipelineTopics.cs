@@ -55,6 +55,9 @@ internal sealed record PipelineTopics(string Input, string AgentSnapshots, strin
             ["Processing:Guarantee"] = guarantee.ToString(),
             // Short, so a test does not wait long for snapshots; the final commit on stop writes the rest.
             ["Processing:CommitInterval"] = TimeSpan.FromMilliseconds(200).ToString("c", CultureInfo.InvariantCulture),
+            // The mock keeps a group that lost its last member rebalancing for the session timeout
+            // less one second; a short timeout keeps a same-group restart from waiting 44 s.
+            ["Kafka:SessionTimeout"] = TimeSpan.FromSeconds(6).ToString("c", CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;

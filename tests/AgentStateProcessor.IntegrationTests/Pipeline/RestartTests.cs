@@ -11,8 +11,8 @@ namespace AgentStateProcessor.IntegrationTests.Pipeline;
 /// Both guarantees run at once in one test rather than as two theory cases, because each case
 /// spends most of its time waiting: on the mock cluster (librdkafka 2.0.2) a group whose last
 /// member left stays in a rebalance for the session timeout less one second (44 s with the
-/// client's default), and a member joining meanwhile waits for it. xUnit starts only as many
-/// tests at once as there are cores, so two sequential cases would cost a minute more.
+/// client's default; the pipeline tests set Kafka:SessionTimeout to 6 s), and a member joining
+/// meanwhile waits for it. xUnit starts only as many tests at once as there are cores.
 /// </remarks>
 public sealed class RestartTests(MockClusterFixture fixture) : IClassFixture<MockClusterFixture>
 {

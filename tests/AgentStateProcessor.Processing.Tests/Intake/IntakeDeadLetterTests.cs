@@ -47,6 +47,30 @@ public sealed class IntakeDeadLetterTests
             IntakeCodes.NoTenant);
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("no-colon")]
+    public void With_the_agent_key_required_an_agent_event_without_a_tenant_agent_key_is_a_dead_letter(string? key)
+    {
+        var intake = new EventIntake(EventSchemaSet.LoadEmbedded(), Inputs.MaxMessageBytes, requireAgentKey: true);
+
+        var result = intake.Read(Inputs.Json("""{"id":"EventAgentReady","Server":"sip-1","ThisDN":"5001","time":1795770000,"AgentWorkMode":2,"AgentID":"a1","CustomerID":"acme"}""", key: key));
+
+        Assert.Equal((IntakeOutcome.DeadLetter, IntakeCodes.NoAgentKey), (result.Outcome, result.Code));
+        Assert.Contains("tenant:agent", result.Reason);
+    }
+
+    [Fact]
+    public void With_the_agent_key_required_a_keyless_DN_event_still_finds_its_tenant_in_CustomerID()
+    {
+        var intake = new EventIntake(EventSchemaSet.LoadEmbedded(), Inputs.MaxMessageBytes, requireAgentKey: true);
+
+        var result = intake.Read(Inputs.Json("""{"id":"EventDNDOn","Server":"sip-1","ThisDN":"5001","time":1795770000,"CustomerID":"acme"}""", key: null));
+
+        Assert.Equal(IntakeOutcome.Event, result.Outcome);
+        Assert.Equal("acme:5001", result.Event!.DnKey);
+    }
+
+    [Theory]
     [InlineData("""{"id":"EventAgentLogin","ThisDN":""")]
     [InlineData("hello")]
     [InlineData("""{"id":"EventDNDOn"} trailing""")]
