@@ -27,6 +27,7 @@ internal static class PipelineThroughput
     /// and fewer repartition records (they carry the input position in headers). This default stays below both.
     /// </summary>
     private const int DefaultRecords = 80_000;
+    private const int DefaultWarmupRecords = 40_000;
     private const double TargetRatio = 0.5;
     private const string ForwardTopic = "benchmark-forwarded";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromMinutes(2);
@@ -47,6 +48,20 @@ internal static class PipelineThroughput
         cluster.CreateTopic(topics.Progress, 1);
         cluster.CreateTopic(ForwardTopic, Partitions);
 
+        // A warm-up pass over topics of their own, so that the measured pass sees JIT-compiled (tier 1) code
+        // in both consumers and the processor, as a long-running service does, rather than the compiler at work.
+        var warmupRecords = options.PositiveInt("--warmup", DefaultWarmupRecords);
+        var warmupTopics = WarmupTopics();
+        foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
+        {
+            cluster.CreateTopic(topic, Partitions);
+        }
+        cluster.CreateTopic(warmupTopics.Progress, 1);
+        var warmupInput = Produce(cluster.BootstrapServers, warmupTopics.Input, warmupRecords, agents);
+        MeasureBareConsumer(cluster.BootstrapServers, warmupTopics.Input, warmupInput.Retained);
+        await MeasureProcessorAsync(cluster.BootstrapServers, warmupTopics, warmupInput, guarantee, "benchmark-warmup");
+        Print($"pipeline: warm-up pass over {warmupInput.Retained:N0} records on separate topics done");
+
         var input = Produce(cluster.BootstrapServers, topics.Input, produced, agents);
         Print($"pipeline: {produced:N0} simulated records of {agents:N0} agents produced to {topics.Input} ({Partitions} partitions, 3 mock brokers) in {input.Elapsed.TotalSeconds:N2} s");
         if (input.Retained < produced)
@@ -65,7 +80,7 @@ internal static class PipelineThroughput
         var forwarding = MeasureBareConsumer(cluster.BootstrapServers, topics.Input, records, forwardTo: ForwardTopic);
         Print($"pipeline: forwarding consumer (the same, producing every record to another topic, idempotent): {records:N0} records in {forwarding.Elapsed.TotalSeconds:N2} s = {records / forwarding.Elapsed.TotalSeconds:N0} records/s (process CPU {forwarding.Cpu.TotalSeconds:N2} s)");
 
-        var processor = await MeasureProcessorAsync(cluster.BootstrapServers, topics, input, guarantee);
+        var processor = await MeasureProcessorAsync(cluster.BootstrapServers, topics, input, guarantee, "benchmark-processor");
         var processedRate = records / processor.Processed.TotalSeconds;
         var committedRate = records / processor.Committed.TotalSeconds;
         var ratio = processedRate / (records / bare.Elapsed.TotalSeconds);
@@ -231,7 +246,21 @@ internal static class PipelineThroughput
     /// offset, so the input's offsets and agent snapshots are durable.</item>
     /// </list>
     /// </summary>
-    private static async Task<ProcessorRun> MeasureProcessorAsync(string bootstrapServers, TopicOptions topics, ProducedInput input, ProcessingGuarantee guarantee)
+    private static TopicOptions WarmupTopics()
+    {
+        var defaults = new TopicOptions();
+        return new TopicOptions
+        {
+            Input = "warmup-" + defaults.Input,
+            AgentSnapshots = "warmup-" + defaults.AgentSnapshots,
+            DnSnapshots = "warmup-" + defaults.DnSnapshots,
+            DeadLetters = "warmup-" + defaults.DeadLetters,
+            DnRepartition = "warmup-" + defaults.DnRepartition,
+            Progress = "warmup-" + defaults.Progress,
+        };
+    }
+
+    private static async Task<ProcessorRun> MeasureProcessorAsync(string bootstrapServers, TopicOptions topics, ProducedInput input, ProcessingGuarantee guarantee, string groupId)
     {
         var records = input.Retained;
         using var progress = new ProgressWatcher(bootstrapServers, topics.Progress, topics.Input, input.EndOffsets);
@@ -241,7 +270,13 @@ internal static class PipelineThroughput
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{KafkaOptions.SectionName}:BootstrapServers"] = bootstrapServers,
-            [$"{KafkaOptions.SectionName}:GroupId"] = "benchmark-processor",
+            [$"{KafkaOptions.SectionName}:GroupId"] = groupId,
+            [$"{TopicOptions.SectionName}:Input"] = topics.Input,
+            [$"{TopicOptions.SectionName}:AgentSnapshots"] = topics.AgentSnapshots,
+            [$"{TopicOptions.SectionName}:DnSnapshots"] = topics.DnSnapshots,
+            [$"{TopicOptions.SectionName}:DeadLetters"] = topics.DeadLetters,
+            [$"{TopicOptions.SectionName}:DnRepartition"] = topics.DnRepartition,
+            [$"{TopicOptions.SectionName}:Progress"] = topics.Progress,
             [$"{ProcessingOptions.SectionName}:Guarantee"] = guarantee.ToString(),
             [$"{ProcessingOptions.SectionName}:CommitInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
