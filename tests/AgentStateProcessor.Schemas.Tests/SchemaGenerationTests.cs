@@ -158,7 +158,7 @@ public sealed class SchemaGenerationTests
     {
         var paths = Directory.GetFiles(Repository.EventsDirectory, "*.avsc").Order(StringComparer.Ordinal).ToArray();
 
-        var parsed = PythonAvro.ParseAll(paths);
+        var parsed = PythonSchemaParser.ParseAll(paths);
 
         Assert.Equal(32, parsed.Count);
         foreach (var path in paths)

@@ -1,3 +1,4 @@
+using AgentStateProcessor.TestSupport;
 using AgentStateProcessor.Avro.Tests.Support;
 
 namespace AgentStateProcessor.Avro.Tests.CrossCheck;
@@ -56,8 +57,8 @@ public sealed class PythonCrossCheckTests(PythonOracleFixture oracle) : IClassFi
             var python = pythonDatums[i]!;
             Assert.True(python["encodeError"] is null, $"python could not encode datum {i} {found.Datums[i].Json}: {python["encodeError"]}");
             Assert.True(
-                python["bytes"]!.GetValue<string>() == PythonAvro.ToHex(found.Datums[i].Bytes),
-                $"datum {i} {found.Datums[i].Json}: python {python["bytes"]}, ours {PythonAvro.ToHex(found.Datums[i].Bytes)}");
+                python["bytes"]!.GetValue<string>() == Convert.ToHexStringLower(found.Datums[i].Bytes),
+                $"datum {i} {found.Datums[i].Json}: python {python["bytes"]}, ours {Convert.ToHexStringLower(found.Datums[i].Bytes)}");
         }
     }
 

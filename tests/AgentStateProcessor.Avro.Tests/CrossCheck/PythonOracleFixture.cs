@@ -1,3 +1,4 @@
+using AgentStateProcessor.TestSupport;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentStateProcessor.Avro.Tests.Support;
@@ -60,7 +61,7 @@ public sealed class PythonOracleFixture
             var datumArray = new JsonArray();
             foreach (var datum in datums)
             {
-                datumArray.Add(new JsonObject { ["json"] = datum.Json, ["bytes"] = PythonAvro.ToHex(datum.Bytes) });
+                datumArray.Add(new JsonObject { ["json"] = datum.Json, ["bytes"] = Convert.ToHexStringLower(datum.Bytes) });
             }
             cases.Add(new JsonObject
             {
@@ -73,9 +74,9 @@ public sealed class PythonOracleFixture
 
         var bytesRandom = new Random(20261121);
         RawBytes = [.. Enumerable.Range(0, 64).Select(i => { var bytes = new byte[bytesRandom.Next(0, 100)]; bytesRandom.NextBytes(bytes); return bytes; })];
-        var rawBytes = new JsonArray([.. RawBytes.Select(b => JsonValue.Create(PythonAvro.ToHex(b)))]);
+        var rawBytes = new JsonArray([.. RawBytes.Select(b => JsonValue.Create(Convert.ToHexStringLower(b)))]);
 
-        Results = PythonAvro.RunOracle(new JsonObject { ["cases"] = cases, ["rawBytes"] = rawBytes });
+        Results = PythonAvro.RunOracle("avro_oracle.py", new JsonObject { ["cases"] = cases, ["rawBytes"] = rawBytes });
         var pythonById = new Dictionary<string, JsonNode>();
         foreach (var result in Results["results"]!.AsArray())
         {

@@ -1,3 +1,4 @@
+using AgentStateProcessor.TestSupport;
 using System.Text.Json.Nodes;
 using AgentStateProcessor.Avro;
 using AgentStateProcessor.Processing.Snapshots;
@@ -25,7 +26,7 @@ public sealed class SnapshotPythonCrossCheckTests
         }
         var cases = Cases(decode: records.Select(r => Case(r, new JsonObject { ["hex"] = Convert.ToHexString(SnapshotCodec.Encode(r, null)) })));
 
-        var results = PythonAvro.RunSnapshotOracle(cases);
+        var results = PythonAvro.RunOracle("snapshot_oracle.py", cases);
 
         Assert.Equal(SnapshotSchemas.Agent.Fingerprint64.ToString("x16"), (string?)results["fingerprints"]!["agent"]);
         Assert.Equal(SnapshotSchemas.Dn.Fingerprint64.ToString("x16"), (string?)results["fingerprints"]!["dn"]);
@@ -51,7 +52,7 @@ public sealed class SnapshotPythonCrossCheckTests
         var records = agents.Select(SnapshotMapper.ToRecord).Concat(dns.Select(SnapshotMapper.ToRecord)).ToList();
         var cases = Cases(encode: records.Select(r => Case(r, new JsonObject { ["datum"] = PlainDatum(r) })));
 
-        var encoded = PythonAvro.RunSnapshotOracle(cases)["encoded"]!.AsArray().Select(n => Convert.FromHexString((string)n!)).ToList();
+        var encoded = PythonAvro.RunOracle("snapshot_oracle.py", cases)["encoded"]!.AsArray().Select(n => Convert.FromHexString((string)n!)).ToList();
 
         Assert.Equal(records.Count, encoded.Count);
         for (var i = 0; i < agents.Count; i++)

@@ -1,18 +1,22 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace AgentStateProcessor.Avro.Tests.Support;
+namespace AgentStateProcessor.TestSupport;
 
-/// <summary>Runs the python3-avro oracle (Python/avro_oracle.py) under Debian's /usr/bin/python3.</summary>
+/// <summary>
+/// Debian's python3-avro (Apache Avro 1.11.1) under <c>/usr/bin/python3</c>: the implementation
+/// independent of ours that the codec, the schemas and the snapshots are checked against. Shared
+/// by the test projects (linked, not referenced, so each stays a plain test project).
+/// </summary>
 internal static class PythonAvro
 {
     public const string Interpreter = "/usr/bin/python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>Fails, never skips, when the oracle is missing: these tests are the codec's proof.</summary>
+    /// <summary>Fails, never skips, when python3-avro is missing: the cross-checks are the proof.</summary>
     public static void EnsureAvailable()
     {
-        var (exitCode, _, error) = Run(["-c", "import avro.schema, avro.io; print(avro.__version__)"]);
+        var (exitCode, _, error) = Run(["-c", "import avro.schema, avro.io"]);
         if (exitCode != 0)
         {
             throw new InvalidOperationException(
@@ -21,8 +25,11 @@ internal static class PythonAvro
         }
     }
 
-    /// <summary>Sends all cases to one python process and returns its results document.</summary>
-    public static JsonNode RunOracle(JsonObject cases)
+    /// <summary>
+    /// Runs a script of the test output's Python folder as <c>script cases.json results.json</c>,
+    /// all cases in one process, and returns the results document.
+    /// </summary>
+    public static JsonNode RunOracle(string scriptName, JsonObject cases)
     {
         EnsureAvailable();
         var workDirectory = Directory.CreateTempSubdirectory("avro-oracle-");
@@ -31,14 +38,13 @@ internal static class PythonAvro
             var casesPath = Path.Combine(workDirectory.FullName, "cases.json");
             var resultsPath = Path.Combine(workDirectory.FullName, "results.json");
             File.WriteAllText(casesPath, cases.ToJsonString());
-            var script = Path.Combine(AppContext.BaseDirectory, "Python", "avro_oracle.py");
+            var script = Path.Combine(AppContext.BaseDirectory, "Python", scriptName);
             var (exitCode, output, error) = Run([script, casesPath, resultsPath]);
             if (exitCode != 0)
             {
-                throw new InvalidOperationException($"The python3-avro oracle failed (exit code {exitCode}):\n{error}\n{output}");
+                throw new InvalidOperationException($"{scriptName} failed (exit code {exitCode}):\n{error}\n{output}");
             }
-            return JsonNode.Parse(File.ReadAllText(resultsPath))
-                ?? throw new InvalidOperationException("The python3-avro oracle wrote no results.");
+            return JsonNode.Parse(File.ReadAllText(resultsPath)) ?? throw new InvalidOperationException($"{scriptName} wrote no results.");
         }
         finally
         {
@@ -46,7 +52,7 @@ internal static class PythonAvro
         }
     }
 
-    private static (int ExitCode, string Output, string Error) Run(IReadOnlyList<string> arguments)
+    public static (int ExitCode, string Output, string Error) Run(IReadOnlyList<string> arguments)
     {
         var startInfo = new ProcessStartInfo(Interpreter)
         {
@@ -54,10 +60,7 @@ internal static class PythonAvro
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         // Debian's python must not pick up a pyenv or virtualenv environment from the caller.
         startInfo.Environment.Remove("PYTHONPATH");
         startInfo.Environment.Remove("PYTHONHOME");
@@ -67,9 +70,9 @@ internal static class PythonAvro
         {
             process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {Interpreter}.");
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (System.ComponentModel.Win32Exception e)
         {
-            return (-1, "", $"{Interpreter} could not be started: {ex.Message}");
+            return (-1, "", $"{Interpreter} could not be started: {e.Message}");
         }
         using (process)
         {
@@ -83,6 +86,4 @@ internal static class PythonAvro
             return (process.ExitCode, output.Result, error.Result);
         }
     }
-
-    public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 }

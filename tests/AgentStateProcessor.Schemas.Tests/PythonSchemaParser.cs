@@ -1,12 +1,11 @@
-using System.Diagnostics;
 using System.Text.Json;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
-/// <summary>Debian's python3-avro (Apache Avro 1.11.1), an implementation independent of ours.</summary>
-internal static class PythonAvro
+/// <summary>Parses schema files with python3-avro, an Avro implementation independent of ours.</summary>
+internal static class PythonSchemaParser
 {
-    private const string Python = "/usr/bin/python3";
 
     private const string ParseScript = """
         import json, sys
@@ -26,16 +25,9 @@ internal static class PythonAvro
     /// <summary>Parses every file in one python process; per file, its full name and Parsing Canonical Form, or the error.</summary>
     public static IReadOnlyDictionary<string, Parsed> ParseAll(IEnumerable<string> paths)
     {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(ParseScript);
-        foreach (var path in paths) start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
-        var stdoutTask = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        var stdout = stdoutTask.GetAwaiter().GetResult();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{Python} failed (is python3-avro installed? scripts/install-deps.sh installs it): {stderr}");
+        PythonAvro.EnsureAvailable();
+        var (exitCode, stdout, stderr) = PythonAvro.Run(["-c", ParseScript, .. paths]);
+        Assert.True(exitCode == 0, $"{PythonAvro.Interpreter} failed to parse the schemas: {stderr}");
         var results = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(stdout)!;
         return results.ToDictionary(
             pair => pair.Key,
