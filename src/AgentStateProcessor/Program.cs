@@ -9,7 +9,8 @@ if (args is ["replay", .. var replayArgs])
     return ReplayCommand.Run(replayArgs, Console.Out, Console.Error);
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from beside the executable, wherever the process is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddAgentStateProcessor();
 using var host = builder.Build();
 var metrics = host.Services.GetRequiredService<PipelineMetrics>();
