@@ -12,14 +12,17 @@ namespace AgentStateProcessor.Processing.Snapshots;
 /// </summary>
 public static class SnapshotMapper
 {
+    private static readonly EnumSchema AgentStatusSchema = EnumOf(SnapshotSchemas.Agent, "state");
+    private static readonly EnumSchema WorkModeSchema = EnumOf(SnapshotSchemas.Agent, "workMode");
+
     public static GenericRecord ToRecord(AgentState s)
     {
         var schema = SnapshotSchemas.Agent;
         var r = new GenericRecord(schema);
         r["tenantId"] = s.TenantId;
         r["agentId"] = s.AgentId;
-        r["state"] = Symbol(schema, "state", s.State.ToString());
-        r["workMode"] = s.WorkMode is { } mode ? Symbol(schema, "workMode", mode.ToString()) : null;
+        r["state"] = new GenericEnum(AgentStatusSchema, s.State.ToString());
+        r["workMode"] = s.WorkMode is { } mode ? new GenericEnum(WorkModeSchema, mode.ToString()) : null;
         r["reasonCode"] = s.ReasonCode;
         r["dn"] = s.Dn;
         r["queues"] = Strings(s.Queues);
@@ -90,11 +93,11 @@ public static class SnapshotMapper
             .Select(p => new PartitionOffset(int.Parse(p.Key, CultureInfo.InvariantCulture), (long)p.Value!))
             .OrderBy(p => p.Partition)]);
 
-    private static GenericEnum Symbol(RecordSchema schema, string field, string symbol)
+    /// <summary>The enum schema of a field, itself or the non-null branch of its union.</summary>
+    private static EnumSchema EnumOf(RecordSchema schema, string field)
     {
         var type = schema.GetField(field)!.Schema;
-        var enumSchema = type as EnumSchema ?? ((UnionSchema)type).Branches.OfType<EnumSchema>().Single();
-        return new GenericEnum(enumSchema, symbol);
+        return type as EnumSchema ?? ((UnionSchema)type).Branches.OfType<EnumSchema>().Single();
     }
 
     private static List<object?> Strings(ImmutableArray<string> names)
