@@ -78,6 +78,7 @@ internal sealed class StreamThread : IDisposable
             _producer.InitTransactions(KafkaTimeout);
             _producer.BeginTransaction();
         }
+        LearnOutputTopics();
         _consumer.Subscribe([_topics.Input, _topics.DnRepartition]);
         _nextCommit = DateTime.UtcNow + _processing.CommitInterval;
         while (!stop.IsCancellationRequested)
@@ -101,6 +102,21 @@ internal sealed class StreamThread : IDisposable
         // so the other members take over without waiting for a session timeout.
         _consumer.Close();
         _logger.LogInformation("Left the consumer group after committing");
+    }
+
+    /// <summary>
+    /// Fetches the output topics' metadata through the producer before the first record. librdkafka
+    /// asks for a topic's metadata the first time it is produced to only at its next one-second topic
+    /// scan; until then the records wait unassigned. Measured on the mock cluster: the first repartition
+    /// records and the first commit's snapshots each waited 0.8 to 0.95 s, most of a 2.3 s benchmark run.
+    /// </summary>
+    private void LearnOutputTopics()
+    {
+        using var metadata = new DependentAdminClientBuilder(_producer.Handle).Build();
+        foreach (var topic in new[] { _topics.DnRepartition, _topics.DeadLetters, _topics.AgentSnapshots, _topics.DnSnapshots, _topics.Progress })
+        {
+            metadata.GetMetadata(topic, KafkaTimeout);
+        }
     }
 
     private void Process(ConsumeResult<byte[]?, byte[]?> result)
