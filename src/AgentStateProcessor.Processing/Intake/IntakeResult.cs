@@ -33,7 +33,6 @@ public static class IntakeCodes
     public const string NoAgentKey = "no-agent-key";
     public const string TooLarge = "too-large";
     public const string EmptyValue = "empty-value";
-    public const string NotJsonOrAvro = "not-json-or-avro";
     public const string UnknownSchemaId = "unknown-schema-id";
     public const string AvroDecodeFailed = "avro-decode-failed";
     public const string NotAnEventRecord = "not-an-event-record";
