@@ -1,4 +1,5 @@
 using AgentStateProcessor.Domain;
+using AgentStateProcessor.Domain.Fold;
 
 namespace AgentStateProcessor.Kafka;
 
@@ -29,13 +30,18 @@ internal sealed class PipelineMetrics
     public Exception? Failure { get; set; }
 
     public void Consumed1() => Interlocked.Increment(ref _consumed);
-    public void AgentApplied1() => Interlocked.Increment(ref _agentApplied);
-    public void DnApplied1() => Interlocked.Increment(ref _dnApplied);
-    public void Duplicate1() => Interlocked.Increment(ref _duplicates);
+    public void AgentFolded(FoldOutcome outcome) => Folded(outcome, ref _agentApplied);
+    public void DnFolded(FoldOutcome outcome) => Folded(outcome, ref _dnApplied);
     public void NoStateRule1() => Interlocked.Increment(ref _noStateRule);
     public void Skipped1() => Interlocked.Increment(ref _skipped);
     public void DeadLettered1() => Interlocked.Increment(ref _deadLettered);
     public void Repartitioned1() => Interlocked.Increment(ref _repartitioned);
+
+    private void Folded(FoldOutcome outcome, ref long applied)
+    {
+        if (outcome == FoldOutcome.Applied) Interlocked.Increment(ref applied);
+        else if (outcome == FoldOutcome.Duplicate) Interlocked.Increment(ref _duplicates);
+    }
 
     public void Committed(int snapshots, IReadOnlyDictionary<AgentStatus, int> agentsByState)
     {

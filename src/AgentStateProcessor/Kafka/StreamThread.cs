@@ -155,7 +155,7 @@ internal sealed class StreamThread : IDisposable
 
         var e = intake.Event!;
         var agent = task.Store.Fold(e);
-        Count(agent, _metrics.AgentApplied1);
+        _metrics.AgentFolded(agent);
         if (e.Kind.ChangesDn() && e.DnKey is { } dnKey)
         {
             SendRepartitioned(result, input, dnKey);
@@ -188,13 +188,7 @@ internal sealed class StreamThread : IDisposable
                 result.Topic, result.Partition.Value, result.Offset.Value, intake.Code, intake.Reason);
             return;
         }
-        Count(task.Store.Fold(e), _metrics.DnApplied1);
-    }
-
-    private void Count(FoldOutcome outcome, Action applied)
-    {
-        if (outcome == FoldOutcome.Applied) applied();
-        else if (outcome == FoldOutcome.Duplicate) _metrics.Duplicate1();
+        _metrics.DnFolded(task.Store.Fold(e));
     }
 
     private void SendDeadLetter(ConsumeResult<byte[]?, byte[]?> result, IntakeResult intake)
