@@ -9,7 +9,8 @@ namespace AgentStateProcessor.Schemas.Generation;
 /// Turns the attribute tables into one Avro record schema per event: named exactly as the event, fields named
 /// exactly as the attributes in table order, mandatory attributes as their type, optional ones as
 /// <c>["null", T]</c> with default null. Every schema stands alone (enumerations are defined inline where used).
-/// The output is deterministic: the same tables give the same bytes.
+/// A doc is its table's one-sentence description (notes stay in the tables); <c>sourceTitle</c> and <c>sourceUrl</c>
+/// on the record cite the page the event comes from. The output is deterministic: the same tables give the same bytes.
 /// </summary>
 public static class EventSchemaGenerator
 {
@@ -37,7 +38,7 @@ public static class EventSchemaGenerator
         Indented = true,
         IndentSize = 2,
         NewLine = "\n",
-        // Docs quote the documents (apostrophes, parentheses); keep them readable rather than \u-escaped.
+        // Docs and source titles hold apostrophes and parentheses; keep them readable rather than \u-escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
@@ -51,8 +52,12 @@ public static class EventSchemaGenerator
             writer.WriteString("type", "record");
             writer.WriteString("name", table.Name);
             writer.WriteString("namespace", Namespace);
-            writer.WriteString("doc", JoinDoc(table.Description, table.Notes));
-            writer.WriteString("sourceDocument", table.Document);
+            writer.WriteString("doc", table.Description);
+            writer.WriteString("sourceTitle", table.Source.Title);
+            if (table.Source.Url is not null)
+            {
+                writer.WriteString("sourceUrl", table.Source.Url);
+            }
             writer.WriteStartArray("fields");
             foreach (var attribute in table.Attributes)
             {
@@ -82,7 +87,7 @@ public static class EventSchemaGenerator
             writer.WriteEndArray();
             writer.WriteNull("default");
         }
-        writer.WriteString("doc", JoinDoc(type.Description, attribute.Note is null ? null : [attribute.Note]));
+        writer.WriteString("doc", type.Description);
         if (attribute.DocumentName is not null)
         {
             writer.WriteString("documentName", attribute.DocumentName);
@@ -103,7 +108,7 @@ public static class EventSchemaGenerator
             writer.WriteStartObject();
             writer.WriteString("type", "enum");
             writer.WriteString("name", name);
-            writer.WriteString("doc", JoinDoc(definition.Source, definition.Note is null ? null : [definition.Note]));
+            writer.WriteString("doc", definition.Description);
             writer.WriteStartArray("symbols");
             foreach (var symbol in definition.Symbols)
             {
@@ -115,7 +120,4 @@ public static class EventSchemaGenerator
         }
         avro.WriteTo(writer);
     }
-
-    private static string JoinDoc(string text, IReadOnlyList<string>? notes) =>
-        notes is null or { Count: 0 } ? text : text + " " + string.Join(" ", notes);
 }

@@ -60,7 +60,7 @@ internal sealed class AttributeTableSet
         {
             if (fileName == TypeFileName) continue;
             var file = Deserialize<EventTableFile>(fileName, text);
-            events.AddRange(file.Events.Select(e => e with { Document = file.Document }));
+            events.AddRange(file.Events.Select(e => e with { Source = file.Source }));
         }
         return new AttributeTableSet(events, types);
     }
@@ -97,11 +97,12 @@ internal sealed class AttributeTableSet
         {
             if (!eventNames.Add(e.Name)) problems.Add($"event {e.Name} is listed twice");
             if (!AvroNames.IsLegal(e.Name)) problems.Add($"event name '{e.Name}' is not a legal Avro name");
+            if (string.IsNullOrWhiteSpace(e.Source.Title)) problems.Add($"{e.Name}: its table file cites no source title");
             var attributeNames = new HashSet<string>(StringComparer.Ordinal);
             foreach (var a in e.Attributes)
             {
                 if (!attributeNames.Add(a.Name)) problems.Add($"{e.Name}: attribute {a.Name} is listed twice");
-                if (!AvroNames.IsLegal(a.Name)) problems.Add($"{e.Name}: '{a.Name}' is not a legal Avro field name (map it and keep the document's name in documentName)");
+                if (!AvroNames.IsLegal(a.Name)) problems.Add($"{e.Name}: '{a.Name}' is not a legal Avro field name (map it and keep the page's spelling in documentName)");
                 if (!Types.Attributes.ContainsKey(a.Name)) problems.Add($"{e.Name}: attribute {a.Name} has no entry in {TypeFileName}");
             }
         }

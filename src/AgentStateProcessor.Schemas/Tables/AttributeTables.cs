@@ -3,14 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace AgentStateProcessor.Schemas.Tables;
 
-/// <summary>One seed document's transcription: <c>schemas/tables/&lt;name&gt;-events.json</c>.</summary>
+/// <summary>One reference page's events as data: <c>schemas/tables/&lt;name&gt;-events.json</c>.</summary>
 internal sealed record EventTableFile(
-    string Document,
-    string Title,
+    SourceReference Source,
     IReadOnlyList<string>? Notes,
     IReadOnlyList<EventTable> Events);
 
-/// <summary>An event as the document describes it; attributes in the document's table order.</summary>
+/// <summary>A public document the tables take their facts from, cited by title and, where it has one, address.</summary>
+internal sealed record SourceReference(string Title, string? Url = null);
+
+/// <summary>An event as its reference page lists it; attributes in the page's table order.</summary>
 internal sealed record EventTable(
     string Name,
     string Description,
@@ -18,15 +20,15 @@ internal sealed record EventTable(
     IReadOnlyList<string>? DocumentNames = null,
     IReadOnlyList<string>? Notes = null)
 {
-    /// <summary>The seed file the event comes from (set from its table file, not written per event).</summary>
+    /// <summary>The page the event comes from (set from its table file, not written per event).</summary>
     [JsonIgnore]
-    public string Document { get; init; } = "";
+    public SourceReference Source { get; init; } = new("");
 }
 
 /// <param name="Name">The Avro field name: the attribute's name, or a legal name mapped from <paramref name="DocumentName"/>.</param>
-/// <param name="DocumentName">The name as the document writes it, when it differs from <paramref name="Name"/>.</param>
+/// <param name="DocumentName">The name as the reference page writes it, when it differs from <paramref name="Name"/>.</param>
 /// <param name="InputNames">JSON keys accepted for the attribute besides <paramref name="Name"/>.</param>
-/// <param name="FromProse">The document's prose, not its table, names the attribute.</param>
+/// <param name="FromProse">The page's prose, not its table, names the attribute.</param>
 internal sealed record TableAttribute(
     string Name,
     bool Mandatory,
@@ -46,11 +48,11 @@ internal sealed record AttributeTypeFile(
 internal sealed record AttributeType(
     JsonElement Avro,
     string Description,
-    string? DescriptionFrom = null,
     string? Note = null);
 
 internal sealed record EnumDefinition(
-    string Source,
+    string Description,
+    IReadOnlyList<SourceReference> Sources,
     IReadOnlyList<EnumSymbol> Symbols,
     string? Note = null);
 
