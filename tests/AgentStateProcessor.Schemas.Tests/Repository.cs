@@ -11,10 +11,9 @@ internal static class Repository
 
     public static string EventsDirectory => Path.Combine(Root, "schemas", "events");
 
-    public static string SamplesDirectory => Path.Combine(Root, "samples");
+    public static string SnapshotsDirectory => Path.Combine(Root, "schemas", "snapshots");
 
-    /// <summary>The reference documents the tables transcribe, kept in the repository for provenance.</summary>
-    public static string SeedsDirectory => Path.Combine(Root, "schemas", "seeds");
+    public static string SamplesDirectory => Path.Combine(Root, "samples");
 
     private static string FindRoot([CallerFilePath] string sourceFile = "")
     {

@@ -4,46 +4,70 @@ using AgentStateProcessor.Schemas.Tables;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
-public sealed class SchemaGenerationTests
+public sealed partial class SchemaGenerationTests
 {
     private static readonly AttributeTableSet Tables = AttributeTableSet.LoadDirectory(Repository.TablesDirectory);
 
     [Fact]
-    public void Tables_describe_the_32_events_of_the_five_documents()
+    public void Tables_describe_the_32_events_of_the_five_source_pages()
     {
-        var perDocument = Tables.Events.GroupBy(e => e.Document).ToDictionary(g => g.Key, g => g.Count());
+        var perPage = Tables.Events.GroupBy(e => e.Source.Url!).ToDictionary(g => g.Key, g => g.Count());
 
         Assert.Equal(32, Tables.Events.Count);
-        Assert.Equal(14, perDocument["004_d2c30b580052b09c.txt"]);
-        Assert.Equal(8, perDocument["000_4fb386bda0800b95.txt"]);
-        Assert.Equal(4, perDocument["001_d2416c8650901913.txt"]);
-        Assert.Equal(4, perDocument["002_d1ce594f2521e31a.txt"]);
-        Assert.Equal(2, perDocument["003_36bacc219ea001c3.txt"]);
+        Assert.Equal(14, perPage["https://all.docs.genesys.com/VM/Current/VMEventsandModels/AgentStateandDNEvents"]);
+        Assert.Equal(8, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/SpecialEvents"]);
+        Assert.Equal(4, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/GeneralEvents"]);
+        Assert.Equal(4, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/TLibraryCallBasedEvents"]);
+        Assert.Equal(2, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/RegistrationEvents"]);
     }
 
     [Fact]
-    public void Every_event_the_seed_documents_head_has_a_table()
+    public void Every_event_schema_cites_its_source_page_by_title_and_address()
     {
-        Assert.Equal(5, Directory.GetFiles(Repository.SeedsDirectory, "*.txt").Length);
-        // Event sections are headed by their name alone on a line (004 with "## ").
-        var headed = Directory.GetFiles(Repository.SeedsDirectory, "*.txt")
-            .SelectMany(File.ReadLines)
-            .Select(line => line.TrimStart('#', ' ').Trim())
-            .Where(line => System.Text.RegularExpressions.Regex.IsMatch(line, "^Event[A-Za-z]+$"))
-            .ToHashSet(StringComparer.Ordinal);
-        var misspelled = Tables.Events.SelectMany(e => e.DocumentNames ?? []).ToHashSet(StringComparer.Ordinal);
-        var tabled = Tables.Events.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var table in Tables.Events)
+        {
+            var record = System.Text.Json.JsonDocument.Parse(EventSchemaGenerator.Generate(Tables)[table.Name + ".avsc"]).RootElement;
 
-        var untabled = headed.Where(name => !tabled.Contains(name) && !misspelled.Contains(name)).ToList();
-        Assert.True(untabled.Count == 0, "Headed in a seed but without a table: " + string.Join(", ", untabled));
+            Assert.False(string.IsNullOrWhiteSpace(record.GetProperty("sourceTitle").GetString()), table.Name);
+            Assert.True(Uri.TryCreate(record.GetProperty("sourceUrl").GetString(), UriKind.Absolute, out var url), table.Name);
+            Assert.Equal(Uri.UriSchemeHttps, url.Scheme);
+        }
     }
 
     [Fact]
-    public void The_seeds_misspelled_DND_events_carry_their_real_names()
+    public void The_misspelled_DND_events_carry_their_real_names()
     {
         Assert.Contains("EventDNDOOn", Tables.Events.Single(e => e.Name == "EventDNDOn").DocumentNames!);
         Assert.Contains("EventDNOff", Tables.Events.Single(e => e.Name == "EventDNDOff").DocumentNames!);
         Assert.DoesNotContain(Tables.Events, e => e.Name is "EventDNDOOn" or "EventDNOn" or "EventDNOff");
+    }
+
+    /// <summary>
+    /// Guards against vendor text creeping back: the reference pages' sentences are long and come in paragraphs,
+    /// our descriptions, notes and docs are one short sentence each.
+    /// </summary>
+    [Fact]
+    public void Every_description_note_and_doc_is_one_short_sentence()
+    {
+        var problems = new List<string>();
+        foreach (var (where, text, bound) in ProseOfTablesAndSchemas())
+        {
+            if (text.Length > bound) problems.Add($"{where}: {text.Length} characters (at most {bound})");
+            if (!text.EndsWith('.')) problems.Add($"{where}: does not end a sentence");
+            if (SentenceBreak().IsMatch(text)) problems.Add($"{where}: more than one sentence");
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void The_prose_guard_sees_every_doc_of_the_committed_schemas()
+    {
+        var docs = ProseOfTablesAndSchemas().Where(p => p.Where.StartsWith("schemas/events/", StringComparison.Ordinal)).ToList();
+        var fieldCount = Tables.Events.Sum(e => e.Attributes.Count);
+
+        // One doc per record and per field, plus one per inline enumeration.
+        Assert.True(docs.Count >= Tables.Events.Count + fieldCount, $"{docs.Count} docs seen");
     }
 
     [Theory]
@@ -167,6 +191,61 @@ public sealed class SchemaGenerationTests
             Assert.True(python.Error is null, $"{path}: {python.Error}");
             Assert.Equal($"{EventSchemaGenerator.Namespace}.{Path.GetFileNameWithoutExtension(path)}", python.FullName);
             Assert.Equal(WithSimplePrimitives(python.Canonical!), AvroSchema.Parse(File.ReadAllText(path)).ToCanonicalForm());
+        }
+    }
+
+    private const int MaxDescriptionLength = 100;
+    private const int MaxNoteLength = 160;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[.!?]\s+\p{Lu}")]
+    private static partial System.Text.RegularExpressions.Regex SentenceBreak();
+
+    /// <summary>
+    /// Every description and note of <c>schemas/tables</c> and every doc of <c>schemas/events</c> and
+    /// <c>schemas/snapshots</c>, with where it is and its length bound.
+    /// </summary>
+    private static IEnumerable<(string Where, string Text, int Bound)> ProseOfTablesAndSchemas()
+    {
+        var files = Directory.GetFiles(Repository.TablesDirectory, "*.json")
+            .Concat(Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
+            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc"))
+            .Order(StringComparer.Ordinal);
+        foreach (var path in files)
+        {
+            var where = Path.GetRelativePath(Repository.Root, path).Replace('\\', '/');
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            foreach (var found in ProseIn(json.RootElement, where)) yield return found;
+        }
+    }
+
+    private static IEnumerable<(string Where, string Text, int Bound)> ProseIn(System.Text.Json.JsonElement element, string where)
+    {
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+                foreach (var found in ProseIn(item, where)) yield return found;
+            yield break;
+        }
+        if (element.ValueKind != System.Text.Json.JsonValueKind.Object) yield break;
+        var name = element.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = $"{where} {name ?? property.Name}.{property.Name}";
+            switch (property.Name, property.Value.ValueKind)
+            {
+                case ("doc" or "description", System.Text.Json.JsonValueKind.String):
+                    yield return (at, property.Value.GetString()!, MaxDescriptionLength);
+                    break;
+                case ("note", System.Text.Json.JsonValueKind.String):
+                    yield return (at, property.Value.GetString()!, MaxNoteLength);
+                    break;
+                case ("notes", System.Text.Json.JsonValueKind.Array):
+                    foreach (var note in property.Value.EnumerateArray()) yield return (at, note.GetString()!, MaxNoteLength);
+                    break;
+                default:
+                    foreach (var found in ProseIn(property.Value, at)) yield return found;
+                    break;
+            }
         }
     }
 
