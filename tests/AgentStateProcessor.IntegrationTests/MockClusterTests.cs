@@ -87,7 +87,7 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
     /// <summary>
     /// Pins a known defect of librdkafka 2.0.2's mock broker: it does not filter aborted transactions for
     /// read_committed fetches. A real broker would deliver only the committed record. If this test starts
-    /// failing, the mock became stricter: update ENVIRONMENT.md and the tests that rely on the quirk.
+    /// failing, the mock became stricter: update docs/pipeline.md and the tests that rely on the quirk.
     /// </summary>
     [Fact]
     public void Mock_quirk_aborted_transaction_records_are_delivered_to_read_committed_consumers()

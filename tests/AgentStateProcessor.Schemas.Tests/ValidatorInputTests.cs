@@ -4,7 +4,7 @@ using static AgentStateProcessor.Schemas.Tests.Validate;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
-/// <summary>The input variations of DESIGN.md section 2, and every way an input can fail.</summary>
+/// <summary>The input variations schemas/README.md lists, and every way an input can fail.</summary>
 public sealed class ValidatorInputTests
 {
     private const string LoginAttributes = "\"Server\":\"s1\",\"ThisDN\":\"5001\",\"time\":1795251600";

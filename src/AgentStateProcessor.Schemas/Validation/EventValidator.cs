@@ -8,7 +8,7 @@ namespace AgentStateProcessor.Schemas;
 
 /// <summary>
 /// Checks one JSON event against its event's schema and builds the Avro record. Accepts the input variations of
-/// DESIGN.md section 2: the event name under <c>id</c> or <c>Event</c>; <c>time</c> as epoch seconds, as
+/// schemas/README.md: the event name under <c>id</c> or <c>Event</c>; <c>time</c> as epoch seconds, as
 /// <c>{"timeinSecs":S,"timeinuSecs":US}</c> or as ISO-8601; enumerations as symbol or number; key-value lists as
 /// objects with nested values. Thread-safe; never throws on any input.
 /// </summary>

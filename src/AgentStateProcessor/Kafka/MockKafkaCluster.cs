@@ -10,7 +10,7 @@ namespace AgentStateProcessor.Kafka;
 /// Any client, in this process or another, connects to <see cref="BootstrapServers"/>.
 /// </summary>
 /// <remarks>
-/// Known differences from a real cluster (librdkafka 2.0.2, see ENVIRONMENT.md): topics a client touches
+/// Known differences from a real cluster (librdkafka 2.0.2, see docs/pipeline.md): topics a client touches
 /// before <see cref="CreateTopic"/> are auto-created with 4 partitions; the Admin API's CreateTopics and
 /// DescribeConfigs time out; no compaction; offsets sent with SendOffsetsToTransaction are not stored;
 /// records of aborted transactions are delivered to read_committed consumers.

@@ -8,7 +8,7 @@ internal readonly record struct ConfluentAvroMessage(int SchemaId, AvroSchema Wr
 
 /// <summary>
 /// Finds the writer schema of Confluent-framed Avro input through the schema registry, so that such
-/// values can be decoded (DESIGN.md section 2). Parsed schemas are kept per id: an id never changes
+/// values can be decoded (docs/pipeline.md). Parsed schemas are kept per id: an id never changes
 /// its schema.
 /// </summary>
 internal sealed class ConfluentAvroReader(SchemaRegistryClient registry)

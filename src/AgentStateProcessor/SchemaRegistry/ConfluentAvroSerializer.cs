@@ -4,7 +4,7 @@ namespace AgentStateProcessor.SchemaRegistry;
 
 /// <summary>
 /// Frames Avro bodies of one schema for one topic in the Confluent wire format, with the schema
-/// registered under the topic's value subject (DESIGN.md section 7).
+/// registered under the topic's value subject (README.md, Outputs).
 /// Call <see cref="EnsureRegisteredAsync"/> once before framing, e.g. when the pipeline starts,
 /// so that producing never waits on the registry.
 /// </summary>

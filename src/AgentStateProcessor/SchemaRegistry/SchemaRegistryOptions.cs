@@ -5,7 +5,7 @@ namespace AgentStateProcessor.SchemaRegistry;
 /// <summary>
 /// Where the Confluent-compatible schema registry is and how patiently to talk to it
 /// (configuration section <c>SchemaRegistry</c>). Without <see cref="Url"/> no registry is used:
-/// snapshots are written in Avro single-object encoding instead (DESIGN.md section 7).
+/// snapshots are written in Avro single-object encoding instead (README.md, Outputs).
 /// </summary>
 internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
 {

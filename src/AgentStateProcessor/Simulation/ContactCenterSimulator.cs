@@ -8,8 +8,8 @@ namespace AgentStateProcessor.Simulation;
 /// A seeded, deterministic contact center: agents log in to ACD queues, go ready and not ready, take calls
 /// (off hook, mute, on hook), set DND and forwarding, lose their DN for a while and log out, producing
 /// <c>voice-agentstate</c> records as Voice Microservices would. Attribute names and the attributes each
-/// event carries follow the tables of the seed document on agent state and DN events. A configurable share
-/// of records is invalid (must be dead-lettered) or carries events the seeds do not describe.
+/// event carries follow schemas/tables/voice-agentstate-events.json. A configurable share
+/// of records is invalid (must be dead-lettered) or carries events the tables do not describe.
 /// </summary>
 internal sealed class ContactCenterSimulator
 {
@@ -562,7 +562,7 @@ internal sealed class ContactCenterSimulator
 
     private static readonly string[] ReasonCodes = ["Break", "Lunch", "Training", "Meeting", "Coaching"];
 
-    /// <summary>Events the real topic carries that the seed documents do not describe (DESIGN.md section 2).</summary>
+    /// <summary>Events the real topic carries that the attribute tables do not describe (skipped, see docs/fold-rules.md).</summary>
     internal static readonly string[] UnknownEventNames =
     [
         "EventQueueLogout", "EventMonitoringNextCall", "EventMonitoringCancelled", "EventListenDisconnected",

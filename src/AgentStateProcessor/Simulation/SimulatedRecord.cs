@@ -9,7 +9,7 @@ internal enum SimulatedRecordKind
     /// <summary>Must be dead-lettered: malformed JSON, a missing mandatory attribute, a wrong type, a bad enum value, garbage.</summary>
     Invalid,
 
-    /// <summary>Well-formed, but an event the seed documents do not describe (skipped, not an error).</summary>
+    /// <summary>Well-formed, but an event the attribute tables do not describe (skipped, not an error).</summary>
     Unknown,
 }
 

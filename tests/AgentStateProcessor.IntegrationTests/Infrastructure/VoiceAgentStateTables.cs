@@ -4,7 +4,7 @@ namespace AgentStateProcessor.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The attribute tables of the voice-agentstate events, read straight from schemas/tables so tests check
-/// generated records against the transcription of the seed document, not against the generator's own lists.
+/// generated records against the transcribed reference tables, not against the generator's own lists.
 /// </summary>
 public sealed class VoiceAgentStateTables
 {

@@ -134,7 +134,7 @@ public sealed class IntakeAvroTests
     }
 
     /// <summary>
-    /// DESIGN.md section 4: a known event that breaks its schema (a missing mandatory attribute) is
+    /// A known event that breaks its schema (a missing mandatory attribute) is
     /// a dead letter, whatever its encoding. A writer schema named like the event but without
     /// ThisDN must not fold into state as a login on no DN.
     /// </summary>
