@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+
+namespace AgentStateProcessor.Deployment.Tests.Support;
+
+/// <summary>deploy/Dockerfile as instructions (continuation lines joined, comments dropped), grouped by stage.</summary>
+internal sealed partial class Dockerfile
+{
+    public static readonly string FilePath = RepositoryRoot.File("deploy", "Dockerfile");
+
+    private Dockerfile(IReadOnlyList<Instruction> instructions) => Instructions = instructions;
+
+    public IReadOnlyList<Instruction> Instructions { get; }
+
+    public IEnumerable<Instruction> Stage(string name)
+    {
+        var inStage = false;
+        foreach (var instruction in Instructions)
+        {
+            if (instruction.Keyword == "FROM")
+            {
+                inStage = instruction.Arguments.EndsWith(" AS " + name, StringComparison.OrdinalIgnoreCase);
+            }
+            if (inStage)
+            {
+                yield return instruction;
+            }
+        }
+    }
+
+    public static Dockerfile Load()
+    {
+        var instructions = new List<Instruction>();
+        var pending = "";
+        foreach (var raw in File.ReadAllLines(FilePath))
+        {
+            var line = raw.Trim();
+            if (pending.Length == 0 && (line.Length == 0 || line.StartsWith('#')))
+            {
+                continue;
+            }
+            if (line.EndsWith('\\'))
+            {
+                pending += line[..^1].TrimEnd() + " ";
+                continue;
+            }
+            var full = Whitespace().Replace(pending + line, " ");
+            pending = "";
+            var space = full.IndexOf(' ');
+            instructions.Add(new Instruction(full[..space].ToUpperInvariant(), full[(space + 1)..]));
+        }
+        return new Dockerfile(instructions);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
+
+internal sealed record Instruction(string Keyword, string Arguments);
