@@ -42,6 +42,7 @@ public sealed class RealBrokerPipelineTests(RealBrokerFixture fixture)
     public async Task The_processor_creates_missing_output_topics_with_the_snapshot_and_progress_topics_compacted()
     {
         SkipUnlessAvailable();
+        // Only the input exists: the DN topics then take the input's partition count.
         var topics = PipelineTopics.Create(Cluster, inputPartitions: 3, dnPartitions: 3,
             skip: [t => t.AgentSnapshots, t => t.DnSnapshots, t => t.DnRepartition, t => t.DeadLetters, t => t.Progress]);
 
