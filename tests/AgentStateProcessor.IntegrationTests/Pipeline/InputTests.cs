@@ -4,7 +4,6 @@ using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Snapshots;
-using AgentStateProcessor.Schemas;
 using Confluent.Kafka;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
