@@ -43,11 +43,11 @@ public static class KafkaTestClient
 
     /// <summary>
     /// Reads every partition of <paramref name="topic"/> from the beginning to the end it had when called,
-    /// with read_committed isolation, without a consumer group (Assign, no rebalance wait).
+    /// with read_committed isolation unless told otherwise, without a consumer group (Assign, no rebalance wait).
     /// Throws <see cref="TimeoutException"/> naming the partitions that did not reach their end.
     /// </summary>
     public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> ConsumeAllToEnd(
-        string bootstrapServers, string topic, TimeSpan? timeout = null)
+        string bootstrapServers, string topic, TimeSpan? timeout = null, IsolationLevel isolation = IsolationLevel.ReadCommitted)
     {
         var deadline = Stopwatch.StartNew();
         var limit = timeout ?? DefaultTimeout;
@@ -56,7 +56,7 @@ public static class KafkaTestClient
             BootstrapServers = bootstrapServers,
             GroupId = $"test-reader-{Guid.NewGuid():N}", // required by the client; never joined (Assign only)
             EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
+            IsolationLevel = isolation,
             // The end of a partition is where its EOF event says it is: that accounts for transaction
             // markers, which occupy offsets but are never delivered as records.
             EnablePartitionEof = true,
@@ -105,6 +105,18 @@ public static class KafkaTestClient
 
         consumer.Close();
         return records;
+    }
+
+    /// <summary>Each partition's high watermark: where the next record will go, transaction markers and uncommitted records included.</summary>
+    public static IReadOnlyDictionary<TopicPartition, long> EndOffsets(string bootstrapServers, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"test-watermarks-{Guid.NewGuid():N}", // required by the client; never joined
+        }).Build();
+        return PartitionsOf(bootstrapServers, topic)
+            .ToDictionary(partition => partition, partition => consumer.QueryWatermarkOffsets(partition, DefaultTimeout).High.Value);
     }
 
     public static IReadOnlyList<TopicPartition> PartitionsOf(string bootstrapServers, string topic)

@@ -4,20 +4,17 @@ using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Snapshots;
-using AgentStateProcessor.Schemas;
 using Confluent.Kafka;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
-/// <summary>Input that did not come from our own producer: another client's records, and records that are not events.</summary>
+/// <summary>Input that did not come from our own producer: another client's records, and records without a key.</summary>
 public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockClusterFixture>
 {
-    private const int SmallMessageLimit = 2_000;
-
     [Fact]
     public async Task Events_produced_by_kcat_are_folded_into_agent_and_dn_snapshots()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 2);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 2);
         await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "kcat-input"));
 
         // The key contains ':', so kcat splits key and value at a tab instead.
@@ -51,48 +48,13 @@ public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockC
     }
 
     [Fact]
-    public async Task Each_kind_of_bad_record_is_a_dead_letter_with_its_code_and_the_host_goes_on_to_apply_the_next_event()
-    {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
-        await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "bad-input",
-            extra: ("Processing:MaxMessageBytes", SmallMessageLimit.ToString())));
-
-        const string key = "acme:agent-1";
-        var padding = new string('x', SmallMessageLimit);
-        (string? Key, byte[]? Value)[] records =
-        [
-            (key, Json($$$"""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","time":1767610000,"Extensions":{"pad":"{{{padding}}}"}}""")),
-            (key, null),
-            (null, Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","time":1767610000,"AgentID":"agent-1"}""")),
-            (key, [0, 0, 0, 0, 7, 2, 0x41]),
-            (key, Json("""{"id":"EventAgentLogin","ThisDN":""")),
-            (key, Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"1001","ThisQueue":"7001","time":1767610005}""")),
-        ];
-        var input = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0),
-            records.Select(r => new Message<byte[]?, byte[]?> { Key = r.Key is null ? null : Encoding.UTF8.GetBytes(r.Key), Value = r.Value }));
-        await host.WaitUntilConsumedAsync(records.Length);
-
-        Assert.False(host.ServiceTask!.IsCompleted || host.IsStopping, $"bad input stopped the host. {host.Describe()}");
-        Assert.Equal(5, host.Metrics.DeadLettered);
-        await host.StopAsync();
-
-        var deadLetters = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters);
-        Assert.Equal(
-            [IntakeCodes.TooLarge, IntakeCodes.EmptyValue, IntakeCodes.NoTenant, IntakeCodes.UnknownSchemaId, ValidationErrorCodes.MalformedJson],
-            deadLetters.OrderBy(d => d.Offset.Value).Select(d => PipelineAssert.Header(d.Message.Headers, Kafka.RecordHeaders.ErrorCode)));
-        PipelineAssert.ExactDeadLetters(ReferenceRun.Of(input, SmallMessageLimit).DeadLetters, deadLetters);
-        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[key];
-        Assert.Equal((AgentStatus.LoggedIn, "1001", 1L, input[^1].Position.Offset.Value), (agent.State.State, agent.State.Dn, agent.State.EventCount, agent.State.Source.Offset));
-    }
-
-    [Fact]
     public async Task Agent_events_without_a_key_are_dead_letters_while_a_keyless_DN_event_is_applied_to_its_DN()
     {
         // Kafka spreads records without a key over the partitions; the explicit partitions here
         // stand for that. Folding an agent where its partition is consumed needs all its events on
         // one partition, so keyless agent events are dead letters (docs/pipeline.md); a DN event is
         // re-keyed by its DN anyway, so CustomerID gives it its tenant.
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 1);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 1);
         await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "keyless-input"));
         var login = ProducedInput.ProduceInOrder(fixture.BootstrapServers, new TopicPartition(topics.Input, 0),
             [new() { Key = null, Value = Json("""{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"3001","ThisQueue":"7001","AgentID":"agent-9","CustomerID":"acme","time":1767630000}""") }]);

@@ -15,7 +15,7 @@ public sealed class LostOffsetsTests(MockClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task A_host_under_a_new_group_id_resumes_from_the_stored_progress_and_applies_only_the_new_records()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 3);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3);
         var records = ProducedInput.Simulate(seed: 31, Processed + Later);
         var input = ProducedInput.Produce(fixture.BootstrapServers, topics.Input, records.Take(Processed).ToList()).ToList();
         await RunUntilConsumedAsync(topics.Settings(fixture.BootstrapServers, "lost-offsets-old", ProcessingGuarantee.AtLeastOnce), Processed);
@@ -33,7 +33,7 @@ public sealed class LostOffsetsTests(MockClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task With_group_offsets_and_progress_both_lost_the_replayed_input_changes_no_state_because_snapshots_carry_their_positions()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 3);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3);
         var records = ProducedInput.Simulate(seed: 32, Processed + Later);
         var input = ProducedInput.Produce(fixture.BootstrapServers, topics.Input, records.Take(Processed).ToList()).ToList();
         var hostA = await RunUntilConsumedAsync(topics.Settings(fixture.BootstrapServers, "lost-all-old", ProcessingGuarantee.AtLeastOnce), Processed);
@@ -41,7 +41,7 @@ public sealed class LostOffsetsTests(MockClusterFixture fixture) : IClassFixture
         input.AddRange(ProducedInput.Produce(fixture.BootstrapServers, topics.Input, records.Skip(Processed).ToList()));
         // A fresh progress topic: the new host knows nothing but what the snapshot topics say.
         var freshProgress = $"{topics.Progress}-fresh";
-        fixture.Cluster.CreateTopic(freshProgress, 1);
+        fixture.CreateTopic(freshProgress, 1, compacted: true);
         var settings = topics.Settings(fixture.BootstrapServers, "lost-all-new", ProcessingGuarantee.AtLeastOnce, extra: ("Topics:Progress", freshProgress));
         // It reads the input and the repartition topic from their beginnings: host A's repartition records too.
         var hostB = await RunUntilConsumedAsync(settings, Processed + Later, hostA.Repartitioned);

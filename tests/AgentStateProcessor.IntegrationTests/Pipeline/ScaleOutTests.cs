@@ -14,7 +14,7 @@ public sealed class ScaleOutTests(MockClusterFixture fixture) : IClassFixture<Mo
     [Fact]
     public async Task Two_instances_in_one_group_each_take_some_partitions_and_together_write_the_complete_state()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 4, dnPartitions: 4);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 4, dnPartitions: 4);
         var hosts = await Task.WhenAll(
             ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "scale-out", instanceId: "replica-x"), JoinTimeout),
             ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "scale-out", instanceId: "replica-y"), JoinTimeout));

@@ -23,7 +23,7 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     [Fact]
     public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_framed_Avro_input_is_applied_or_dead_lettered_by_its_schema_id()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
         var loginSchema = (RecordSchema)AvroSchema.Parse(await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc")));
         var loginSchemaId = await RegisterAsync($"{topics.Input}-value", loginSchema.ToString());
         var login = new GenericRecord(loginSchema)

@@ -11,7 +11,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [Fact]
     public async Task An_agent_snapshot_topic_with_other_partitions_than_the_input_stops_the_host_with_a_topology_error_naming_both()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 2, agentSnapshotPartitions: 2);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 2, agentSnapshotPartitions: 2);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-mismatch"));
 
@@ -23,7 +23,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [Fact]
     public async Task A_missing_input_topic_stops_the_host_with_a_topology_error_naming_the_topic_and_the_setting()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 3, dnPartitions: 3, skip: t => t.Input);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3, skip: t => t.Input);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-missing"));
 
@@ -35,7 +35,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [Fact]
     public async Task A_repartition_topic_with_other_partitions_than_the_dn_snapshot_topic_stops_the_host_with_a_topology_error_naming_both()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 3, repartitionPartitions: 4);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 3, repartitionPartitions: 4);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-repartition"));
 
@@ -48,7 +48,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     public async Task A_missing_output_topic_the_cluster_cannot_create_stops_the_host_naming_it()
     {
         // The mock cluster answers CreateTopics with a timeout, as a cluster that forbids it might.
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 2, dnPartitions: 2, skip: t => t.Progress);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 2, skip: t => t.Progress);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-no-progress"));
 
@@ -60,7 +60,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [Fact]
     public async Task An_unreachable_schema_registry_stops_the_host_before_it_processes_anything()
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
         var closedPort = ClosedLoopbackPort();
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-registry",
@@ -78,7 +78,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [InlineData("Topics:DeadLetters", "dead letters!")]
     public async Task A_bad_setting_fails_the_start_with_an_options_validation_error_naming_it(string setting, string value)
     {
-        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
 
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-options", extra: (setting, value)));
 
