@@ -11,6 +11,8 @@ internal static class Repository
 
     public static string EventsDirectory => Path.Combine(Root, "schemas", "events");
 
+    public static string SnapshotsDirectory => Path.Combine(Root, "schemas", "snapshots");
+
     public static string SamplesDirectory => Path.Combine(Root, "samples");
 
     /// <summary>The reference documents the tables transcribe, kept in the repository for provenance.</summary>
