@@ -5,7 +5,7 @@ using AgentStateProcessor.Processing.Tests.Support;
 namespace AgentStateProcessor.Processing.Tests;
 
 /// <summary>
-/// DESIGN.md section 5: two runs over the same input from the same state give byte-identical
+/// Two runs over the same input from the same state give byte-identical
 /// snapshots, and replaying input that a key already reflects changes nothing.
 /// </summary>
 public sealed class DeterminismTests

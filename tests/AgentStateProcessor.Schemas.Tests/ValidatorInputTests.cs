@@ -3,7 +3,7 @@ using static AgentStateProcessor.Schemas.Tests.Validate;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
-/// <summary>The input variations of DESIGN.md section 2, and every way an input can fail.</summary>
+/// <summary>The input variations of schemas/README.md, and every way an input can fail.</summary>
 public sealed class ValidatorInputTests
 {
     private const string LoginAttributes = "\"Server\":\"s1\",\"ThisDN\":\"5001\",\"time\":1795251600";

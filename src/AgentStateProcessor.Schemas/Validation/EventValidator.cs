@@ -9,7 +9,7 @@ namespace AgentStateProcessor.Schemas;
 /// <summary>
 /// Checks one event against its event's schema and gives the <see cref="ValidatedEvent"/> the fold reads. JSON is
 /// read in place, and every listed attribute is checked though only the fold's are kept. Accepts the input variations of
-/// DESIGN.md section 2: the event name under <c>id</c> or <c>Event</c>; <c>time</c> as epoch seconds, as
+/// schemas/README.md: the event name under <c>id</c> or <c>Event</c>; <c>time</c> as epoch seconds, as
 /// <c>{"timeinSecs":S,"timeinuSecs":US}</c> or as ISO-8601; enumerations as symbol or number; key-value lists as
 /// objects with nested values. A record decoded from Avro input under its writer's schema is held to the same plan.
 /// Thread-safe; never throws on any input.
