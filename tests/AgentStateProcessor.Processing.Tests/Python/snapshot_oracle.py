@@ -1,4 +1,5 @@
-"""The python3-avro side of the snapshot cross-check (Apache Avro 1.11.1, Debian python3-avro).
+"""The python3-avro side of the snapshot cross-check (Apache Avro 1.11.1, Debian python3-avro), also the
+producer of Avro event input for the intake's cross-check.
 
 Usage: /usr/bin/python3 snapshot_oracle.py cases.json results.json
 
