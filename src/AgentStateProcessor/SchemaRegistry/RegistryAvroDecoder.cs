@@ -14,16 +14,19 @@ namespace AgentStateProcessor.SchemaRegistry;
 /// </summary>
 internal sealed class RegistryAvroDecoder(SchemaRegistryClient registry, CancellationToken cancellationToken)
 {
-    private readonly ConcurrentDictionary<int, Schema> _writerSchemas = new();
+    private readonly ConcurrentDictionary<int, WriterSchema> _writerSchemas = new();
+
+    /// <summary>A registered schema and, when it is a record, Apache.Avro's reader of it (built once: building resolves the schema).</summary>
+    private sealed record WriterSchema(Schema Schema, GenericDatumReader<GenericRecord>? Reader);
 
     /// <exception cref="SchemaRegistryException">The registry could not be asked (retrying later may work).</exception>
     public FramedAvroResult Decode(ReadOnlyMemory<byte> value, string topic)
     {
         var schemaId = BinaryPrimitives.ReadInt32BigEndian(value.Span[1..5]);
-        Schema writerSchema;
+        WriterSchema writerSchema;
         try
         {
-            writerSchema = WriterSchema(schemaId);
+            writerSchema = WriterSchemaOf(schemaId);
         }
         catch (SchemaRegistryException e) when (e.IsSchemaNotFound)
         {
@@ -33,7 +36,7 @@ internal sealed class RegistryAvroDecoder(SchemaRegistryClient registry, Cancell
         {
             return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId} is not a schema Apache.Avro can parse: {e.Message}");
         }
-        if (writerSchema is not RecordSchema recordSchema)
+        if (writerSchema.Reader is not { } reader)
         {
             return FramedAvroResult.Failed(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is not a record schema");
         }
@@ -41,7 +44,7 @@ internal sealed class RegistryAvroDecoder(SchemaRegistryClient registry, Cancell
         using var body = new MemoryStream(value[5..].ToArray(), writable: false);
         try
         {
-            var record = new GenericDatumReader<GenericRecord>(recordSchema, recordSchema).Read(null!, new BinaryDecoder(body));
+            var record = reader.Read(null!, new BinaryDecoder(body));
             return body.Position == body.Length
                 ? FramedAvroResult.Decoded(record)
                 : FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {body.Length - body.Position} bytes after the record");
@@ -54,10 +57,11 @@ internal sealed class RegistryAvroDecoder(SchemaRegistryClient registry, Cancell
     }
 
     /// <summary>The schema registered under <paramref name="schemaId"/>, fetched once and parsed once: an id never changes its schema.</summary>
-    public Schema WriterSchema(int schemaId)
+    private WriterSchema WriterSchemaOf(int schemaId)
     {
         if (_writerSchemas.TryGetValue(schemaId, out var cached)) return cached;
-        var json = registry.GetSchemaByIdAsync(schemaId, cancellationToken).GetAwaiter().GetResult();
-        return _writerSchemas.GetOrAdd(schemaId, Schema.Parse(json));
+        var schema = Schema.Parse(registry.GetSchemaByIdAsync(schemaId, cancellationToken).GetAwaiter().GetResult());
+        var reader = schema is RecordSchema record ? new GenericDatumReader<GenericRecord>(record, record) : null;
+        return _writerSchemas.GetOrAdd(schemaId, new WriterSchema(schema, reader));
     }
 }
