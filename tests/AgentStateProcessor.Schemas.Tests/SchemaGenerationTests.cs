@@ -155,6 +155,11 @@ public sealed class SchemaGenerationTests
         }
     }
 
+    /// <summary>
+    /// python3-avro 1.11.1 writes a primitive that carries a logical type (our timestamp-micros <c>time</c>) as
+    /// <c>{"type":"long"}</c> in canonical form; the specification's [PRIMITIVES] and [STRIP] rules, Java and
+    /// Apache.Avro make it <c>"long"</c>. Python's text is compared after that one rule (and only it) is applied.
+    /// </summary>
     [Fact]
     public void Every_committed_schema_parses_with_python_avro_to_our_canonical_form_and_fingerprint()
     {
@@ -170,15 +175,18 @@ public sealed class SchemaGenerationTests
             var python = parsed[path];
             Assert.True(python.Error is null, $"{path}: {python.Error}");
             var ours = (RecordSchema)Schema.Parse(File.ReadAllText(path));
+            var canonical = SchemaNormalization.ToParsingForm(ours);
             Assert.Equal(ours.Fullname, python.FullName);
-            Assert.Equal(WithSimplePrimitives(python.Canonical!), SchemaNormalization.ToParsingForm(ours));
+            Assert.Equal(python.SpecCanonical, canonical);
             Assert.Equal(python.SpecFingerprint, SchemaNormalization.ParsingFingerprint64(ours).ToString("x16"));
+            Assert.Equal(python.Canonical == canonical, !python.Canonical!.Contains("{\"type\":\"long\"}", StringComparison.Ordinal));
         }
+        Assert.Contains(parsed.Values, python => python.Canonical != python.SpecCanonical);
     }
 
     /// <summary>
     /// What Apache.Avro 1.12.2 makes of a primitive with a logical type in Parsing Canonical Form: the bare name, as
-    /// the specification's [PRIMITIVES] and [STRIP] rules and the Java implementation do (schemas/README.md).
+    /// the specification and the Java implementation do (schemas/README.md).
     /// </summary>
     [Fact]
     public void Apache_Avro_strips_a_logical_type_to_the_bare_primitive_in_canonical_form()
@@ -190,15 +198,6 @@ public sealed class SchemaGenerationTests
 
     private static RecordSchema Generated(string eventName) =>
         (RecordSchema)Schema.Parse(EventSchemaGenerator.Generate(Tables)[eventName + ".avsc"]);
-
-    /// <summary>
-    /// python3-avro 1.11.1 leaves a primitive that had other attributes (our timestamp-micros long) as
-    /// <c>{"type":"long"}</c> in canonical form; the specification's [PRIMITIVES] and [STRIP] rules, Java and
-    /// Apache.Avro for .NET make it <c>"long"</c>. Only that deviation is undone here.
-    /// </summary>
-    private static string WithSimplePrimitives(string canonical) =>
-        System.Text.RegularExpressions.Regex.Replace(
-            canonical, "\\{\"type\":\"(null|boolean|int|long|float|double|bytes|string)\"\\}", "\"$1\"");
 
     private static Schema BranchOf(Field field) => ((UnionSchema)field.Schema).Schemas[1];
 
