@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 
 const string Usage = """
     usage: dotnet run -c Release --project bench/AgentStateProcessor.Benchmarks -- <benchmark> [options]
-      validation                 JSON bytes to validated Avro record (BenchmarkDotNet)
+      validation                 JSON bytes to validated event (BenchmarkDotNet)
       fold                       validated events folded into agent and DN stores (BenchmarkDotNet)
       memory [--agents N]        retained bytes per tracked agent + DN (default 100000 agents)
       pipeline [--records N] [--agents N] [--guarantee ExactlyOnce|AtLeastOnce]

@@ -1,4 +1,4 @@
-using AgentStateProcessor.Avro;
+using Avro;
 
 namespace AgentStateProcessor.Schemas;
 
@@ -17,9 +17,14 @@ public static class EmbeddedSchemas
         .Order(StringComparer.Ordinal)
         .ToArray();
 
-    /// <summary>The schema at <paramref name="path"/>, parsed.</summary>
+    /// <summary>The schema at <paramref name="path"/>, parsed by Apache.Avro.</summary>
     /// <exception cref="FileNotFoundException">No schema is embedded at that path.</exception>
-    public static AvroSchema Load(string path) => AvroSchema.Parse(ReadText(path));
+    public static Schema Load(string path) => Schema.Parse(ReadText(path));
+
+    /// <summary>The record schema at <paramref name="path"/>, parsed by Apache.Avro.</summary>
+    /// <exception cref="InvalidDataException">The schema there is not a record.</exception>
+    public static RecordSchema LoadRecord(string path) =>
+        Load(path) as RecordSchema ?? throw new InvalidDataException($"{path} is not a record schema.");
 
     /// <summary>The schema file's text, exactly as committed.</summary>
     /// <exception cref="FileNotFoundException">No schema is embedded at that path.</exception>

@@ -1,4 +1,4 @@
-using AgentStateProcessor.Avro;
+using Avro;
 using AgentStateProcessor.Schemas.Generation;
 using AgentStateProcessor.Schemas.Tables;
 
@@ -35,7 +35,7 @@ public sealed class EventSchemaSet
     /// <summary>The schemas embedded in this assembly (<c>schemas/events/*.avsc</c> and <c>schemas/tables/*.json</c>).</summary>
     public static EventSchemaSet LoadEmbedded() => Embedded.Value;
 
-    /// <summary>The record schema of <paramref name="eventName"/>, or null when the documents do not describe that event.</summary>
+    /// <summary>The record schema (Apache.Avro) of <paramref name="eventName"/>, or null when the documents do not describe that event.</summary>
     public RecordSchema? Find(string eventName) => _schemas.GetValueOrDefault(eventName);
 
     internal RecordSchema Get(string eventName) => _schemas[eventName];
@@ -44,7 +44,7 @@ public sealed class EventSchemaSet
     internal static EventSchemaSet FromGenerated(AttributeTableSet tables) =>
         new(tables, EventSchemaGenerator.Generate(tables).ToDictionary(
             pair => Path.GetFileNameWithoutExtension(pair.Key),
-            pair => (RecordSchema)AvroSchema.Parse(pair.Value),
+            pair => (RecordSchema)Schema.Parse(pair.Value),
             StringComparer.Ordinal));
 
     private static EventSchemaSet CreateEmbedded()
@@ -52,8 +52,7 @@ public sealed class EventSchemaSet
         var tables = AttributeTableSet.LoadEmbedded();
         var schemas = tables.Events.ToDictionary(
             e => e.Name,
-            e => EmbeddedSchemas.Load("events/" + EventSchemaGenerator.FileNameOf(e.Name)) as RecordSchema
-                 ?? throw new InvalidDataException($"events/{e.Name}.avsc is not a record schema."),
+            e => EmbeddedSchemas.LoadRecord("events/" + EventSchemaGenerator.FileNameOf(e.Name)),
             StringComparer.Ordinal);
         return new EventSchemaSet(tables, schemas);
     }

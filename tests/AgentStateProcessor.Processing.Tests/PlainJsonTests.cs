@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using AgentStateProcessor.Avro;
+using Avro.Generic;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Snapshots;

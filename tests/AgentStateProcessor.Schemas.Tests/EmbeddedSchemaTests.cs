@@ -1,4 +1,4 @@
-using AgentStateProcessor.Avro;
+using Avro;
 
 namespace AgentStateProcessor.Schemas.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AgentStateProcessor.Avro;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
@@ -19,25 +18,18 @@ internal static class Validate
         return json.ToJsonString();
     }
 
-    public static GenericRecord ValidRecord(string json)
+    public static ValidatedEvent ValidEvent(string json)
     {
         var result = Json(json);
         Assert.True(result.IsValid, $"expected Valid, got {result} for {json}");
-        return result.Record;
+        return result.Event.Value;
     }
 
     public static ValidationError InvalidError(string json)
     {
         var result = Json(json);
         Assert.True(result.Outcome == ValidationOutcome.Invalid, $"expected Invalid, got {result} for {json}");
-        Assert.Null(result.Record);
+        Assert.Null(result.Event);
         return result.Error!;
-    }
-
-    /// <summary>Encodes and decodes the record: what every valid result must survive.</summary>
-    public static void AssertEncodesAndRoundTrips(GenericRecord record)
-    {
-        var bytes = AvroBinary.Encode(record.Schema, record);
-        Assert.Equal(record, AvroBinary.Decode(record.Schema, bytes));
     }
 }

@@ -1,10 +1,9 @@
 using System.Text;
-using AgentStateProcessor.Avro;
 using static AgentStateProcessor.Schemas.Tests.Validate;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
-/// <summary>The input variations schemas/README.md lists, and every way an input can fail.</summary>
+/// <summary>The input variations of schemas/README.md, and every way an input can fail.</summary>
 public sealed class ValidatorInputTests
 {
     private const string LoginAttributes = "\"Server\":\"s1\",\"ThisDN\":\"5001\",\"time\":1795251600";
@@ -17,28 +16,28 @@ public sealed class ValidatorInputTests
     // --- the event name
 
     [Fact]
-    public void The_event_name_may_be_under_Event_and_fills_the_id_field()
+    public void The_event_name_may_be_under_Event()
     {
         var result = Json("{\"Event\":\"EventAgentLogin\"," + LoginAttributes + "}");
 
         Assert.Equal("EventAgentLogin", result.EventName);
-        Assert.Equal("EventAgentLogin", result.Record!["id"]);
+        Assert.Equal("EventAgentLogin", result.Event?.Name);
     }
 
     [Fact]
     public void The_event_name_may_be_under_id_for_a_T_Library_table_that_calls_it_Event()
     {
-        var record = ValidRecord("{\"id\":\"EventACK\",\"ReferenceID\":1,\"Server\":\"s1\",\"time\":1}");
+        var validated = ValidEvent("{\"id\":\"EventACK\",\"ReferenceID\":1,\"Server\":\"s1\",\"time\":1}");
 
-        Assert.Equal("EventACK", record["Event"]);
+        Assert.Equal("EventACK", validated.Name);
     }
 
     [Fact]
     public void The_event_name_may_come_last_and_may_be_escaped()
     {
-        var record = ValidRecord("{" + LoginAttributes + ",\"\\u0069d\":\"EventAgent\\u004cogin\"}");
+        var validated = ValidEvent("{" + LoginAttributes + ",\"\\u0069d\":\"EventAgent\\u004cogin\"}");
 
-        Assert.Equal("EventAgentLogin", record["id"]);
+        Assert.Equal("EventAgentLogin", validated.Name);
     }
 
     [Fact]
@@ -79,7 +78,7 @@ public sealed class ValidatorInputTests
         Assert.Equal(ValidationOutcome.UnknownEvent, result.Outcome);
         Assert.Equal(name, result.EventName);
         Assert.Null(result.Error);
-        Assert.Null(result.Record);
+        Assert.Null(result.Event);
     }
 
     // --- time
@@ -102,9 +101,9 @@ public sealed class ValidatorInputTests
     [InlineData("\"1969-12-31T23:59:59.9999995Z\"", -1L)]
     public void Time_is_accepted_in_every_spelling_and_stored_as_epoch_microseconds(string time, long expectedMicros)
     {
-        var record = ValidRecord("{\"id\":\"EventAgentLogin\",\"Server\":\"s1\",\"ThisDN\":\"5001\",\"time\":" + time + "}");
+        var validated = ValidEvent("{\"id\":\"EventAgentLogin\",\"Server\":\"s1\",\"ThisDN\":\"5001\",\"time\":" + time + "}");
 
-        Assert.Equal(expectedMicros, record["time"]);
+        Assert.Equal(expectedMicros, validated.TimeMicros);
     }
 
     [Theory]
@@ -138,9 +137,7 @@ public sealed class ValidatorInputTests
     [InlineData("4")]
     public void An_enumeration_may_be_its_symbol_or_its_T_Library_number(string workMode)
     {
-        var value = Assert.IsType<GenericEnum>(ValidRecord(Ready(workMode))["AgentWorkMode"]);
-
-        Assert.Equal("AgentAuxWork", value.Symbol);
+        Assert.Equal("AgentAuxWork", ValidEvent(Ready(workMode)).AgentWorkMode);
     }
 
     [Theory]
@@ -150,17 +147,15 @@ public sealed class ValidatorInputTests
     [InlineData("CallType", "4", "CallTypeConsult")]
     public void Enumeration_numbers_follow_T_Library_values_including_gaps(string attribute, string number, string symbol)
     {
-        var record = ValidRecord(Example("EventOffHook", json => json[attribute] = System.Text.Json.Nodes.JsonNode.Parse(number)));
-
-        Assert.Equal(symbol, Assert.IsType<GenericEnum>(record[attribute]).Symbol);
+        Assert.True(Json(Example("EventOffHook", json => json[attribute] = System.Text.Json.Nodes.JsonNode.Parse(number))).IsValid);
+        Assert.True(Json(Example("EventOffHook", json => json[attribute] = symbol)).IsValid);
     }
 
     [Fact]
     public void AddressTypeOther_is_T_Library_value_99()
     {
-        var record = ValidRecord(Example("EventRegistered", json => json["InfoStatus"] = 99));
-
-        Assert.Equal("AddressTypeOther", Assert.IsType<GenericEnum>(record["InfoStatus_AddressType"]).Symbol);
+        Assert.True(Json(Example("EventRegistered", json => json["InfoStatus"] = 99)).IsValid);
+        Assert.Equal(ValidationErrorCodes.BadEnumValue, InvalidError(Example("EventRegistered", json => json["InfoStatus"] = 98)).Code);
     }
 
     [Theory]
@@ -192,39 +187,62 @@ public sealed class ValidatorInputTests
     // --- key-value lists
 
     [Fact]
-    public void A_key_value_list_keeps_scalars_typed_and_nested_values_as_compact_JSON_sorted_by_key()
+    public void A_key_value_list_may_hold_scalars_and_nested_values()
     {
-        var record = ValidRecord(Login("""
+        var result = Json(Login("""
             ,"Extensions":{"b":1,"a":"x","c":true,"d":null,"e":2.5,"B":-7,
                           "f":{ "x" : [1, 2,  {"y":"a b"}] },"g":[ "a" , "\"q\"" ],"h":12345678901234567890}
             """));
 
-        var extensions = Assert.IsAssignableFrom<IDictionary<string, object?>>(record["Extensions"]);
-        Assert.Equal(["B", "a", "b", "c", "d", "e", "f", "g", "h"], extensions.Keys);
-        Assert.Equal(-7L, extensions["B"]);
-        Assert.Equal("x", extensions["a"]);
-        Assert.Equal(1L, extensions["b"]);
-        Assert.Equal(true, extensions["c"]);
-        Assert.Null(extensions["d"]);
-        Assert.Equal(2.5, extensions["e"]);
-        Assert.Equal("""{"x":[1,2,{"y":"a b"}]}""", extensions["f"]);
-        Assert.Equal("""["a","\"q\""]""", extensions["g"]);
-        Assert.Equal(12345678901234567890d, extensions["h"]);
-        AssertEncodesAndRoundTrips(record);
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Null(result.Event.Value.ReasonCode);
     }
 
+    [Theory]
+    [InlineData("\"Lunch\"", "Lunch")]
+    [InlineData("\"Lu\\u006ech\"", "Lunch")]
+    [InlineData("42", "42")]
+    [InlineData("-7", "-7")]
+    [InlineData("2.5", "2.5")]
+    [InlineData("12345678901234567890", "1.2345678901234567E+19")]
+    [InlineData("true", "true")]
+    [InlineData("null", null)]
+    [InlineData("{ \"x\" : [1, 2,  {\"y\":\"a b\"}] }", "{\"x\":[1,2,{\"y\":\"a b\"}]}")]
+    public void The_reason_code_of_a_key_value_list_is_its_value_as_text(string value, string? expected) =>
+        Assert.Equal(expected, ValidEvent(Login(",\"Extensions\":{\"a\":1,\"ReasonCode\":" + value + "}")).ReasonCode);
+
+    [Theory]
+    [InlineData("{\"reasoncode\":\"b\",\"ReasonCode\":\"a\",\"REASONCODE\":\"c\"}")]
+    [InlineData("{\"REASONCODE\":\"c\",\"reasoncode\":\"b\",\"ReasonCode\":\"a\"}")]
+    [InlineData("{\"REASON\\u0043ODE\":\"c\",\"ReasonCode\":\"a\"}")]
+    public void Of_reason_code_keys_differing_in_case_the_ordinally_first_wins_whatever_the_input_order(string reasons) =>
+        Assert.Equal("c", ValidEvent(Login(",\"Reasons\":" + reasons)).ReasonCode);
+
     [Fact]
-    public void Key_order_in_the_input_does_not_change_the_encoding()
+    public void The_reason_code_of_Reasons_comes_before_that_of_Extensions()
     {
-        var first = ValidRecord(Login(",\"Reasons\":{\"b\":1,\"a\":2,\"c\":{\"z\":1,\"y\":2}}"));
-        var second = ValidRecord(Login(",\"Reasons\":{\"c\":{\"z\":1,\"y\":2},\"a\":2,\"b\":1}"));
-
-        Assert.Equal(AvroBinary.Encode(first.Schema, first), AvroBinary.Encode(second.Schema, second));
+        Assert.Equal("r", ValidEvent(Login(",\"Extensions\":{\"ReasonCode\":\"e\"},\"Reasons\":{\"ReasonCode\":\"r\"}")).ReasonCode);
+        Assert.Equal("e", ValidEvent(Login(",\"Extensions\":{\"ReasonCode\":\"e\"},\"Reasons\":{\"ReasonCode\":null}")).ReasonCode);
+        Assert.Equal("e", ValidEvent(Login(",\"Extensions\":{\"ReasonCode\":\"e\"},\"Reasons\":{}")).ReasonCode);
     }
 
     [Fact]
-    public void An_empty_key_value_list_is_an_empty_map() =>
-        Assert.Empty(Assert.IsAssignableFrom<IDictionary<string, object?>>(ValidRecord(Login(",\"UserData\":{}".Replace("UserData", "Reasons")))["Reasons"]));
+    public void A_key_given_twice_is_found_however_it_is_escaped_and_however_long_the_list()
+    {
+        var longList = string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"k{i}\":{i}"));
+
+        Assert.True(Json(Login(",\"Reasons\":{" + longList + "}")).IsValid);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{" + longList + ",\"k3\":0}")).Code);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{" + longList + ",\"k\\u0033\":0}")).Code);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{\"k\\u0033\":0,\"k3\":1}")).Code);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{\"k3\":0,\"k\\u0033\":1}")).Code);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{\"k\\u0033\":0,\"\\u006b3\":1}")).Code);
+        Assert.Equal(ValidationErrorCodes.DuplicateKey, InvalidError(Login(",\"Reasons\":{" + longList + ",\"k\\u0033\":0,\"k3\":1}")).Code);
+    }
+
+    [Fact]
+    public void An_empty_key_value_list_is_valid() =>
+        Assert.Null(ValidEvent(Login(",\"Reasons\":{}")).ReasonCode);
 
     [Theory]
     [InlineData("[]", ValidationErrorCodes.WrongType)]
@@ -244,11 +262,12 @@ public sealed class ValidatorInputTests
     // --- integers and strings
 
     [Theory]
-    [InlineData("17", 17)]
-    [InlineData("-5", -5)]
-    [InlineData("2147483647", int.MaxValue)]
-    public void An_int_is_a_JSON_integer(string referenceId, int expected) =>
-        Assert.Equal(expected, ValidRecord(Login(",\"ReferenceID\":" + referenceId))["ReferenceID"]);
+    [InlineData("17")]
+    [InlineData("-5")]
+    [InlineData("2147483647")]
+    [InlineData("-2147483648")]
+    public void An_int_is_a_JSON_integer(string referenceId) =>
+        Assert.True(Json(Login(",\"ReferenceID\":" + referenceId)).IsValid);
 
     [Theory]
     [InlineData("1.5", ValidationErrorCodes.WrongType)]
@@ -270,14 +289,14 @@ public sealed class ValidatorInputTests
 
     [Fact]
     public void A_long_holds_unsigned_32_bit_call_ids() =>
-        Assert.Equal(4_000_000_001L, ValidRecord(Example("EventOffHook"))["CallID"]);
+        Assert.True(Json(Example("EventOffHook", json => json["CallID"] = 4_000_000_001L)).IsValid);
 
     [Theory]
     [InlineData("\"5001\"", "5001")]
     [InlineData("\"\\u0035001\"", "5001")]
     [InlineData("\"Zoë ☎\"", "Zoë ☎")]
     public void A_string_is_a_JSON_string_with_its_escapes_decoded(string thisDn, string expected) =>
-        Assert.Equal(expected, ValidRecord("{\"id\":\"EventDNBackInService\",\"ThisDN\":" + thisDn + "}")["ThisDN"]);
+        Assert.Equal(expected, ValidEvent("{\"id\":\"EventDNBackInService\",\"ThisDN\":" + thisDn + "}").ThisDn);
 
     [Theory]
     [InlineData("{}")]
@@ -297,10 +316,10 @@ public sealed class ValidatorInputTests
     [Fact]
     public void An_optional_attribute_may_be_null_or_absent()
     {
-        var record = ValidRecord(Login(",\"AgentID\":null"));
+        var validated = ValidEvent(Login(",\"AgentID\":null"));
 
-        Assert.Null(record["AgentID"]);
-        Assert.Null(record["ThisQueue"]);
+        Assert.Null(validated.AgentId);
+        Assert.Null(validated.ThisQueue);
     }
 
     [Fact]
@@ -310,8 +329,9 @@ public sealed class ValidatorInputTests
 
         Assert.True(result.IsValid);
         Assert.Equal(["OtherDN", "Place", "ConnID"], result.UnlistedAttributes);
-        Assert.Null(result.Record.Schema.GetField("OtherDN"));
-        Assert.Equal("8001", result.Record["ThisQueue"]);
+        Assert.Null(result.Event.Value.OtherDn);
+        Assert.Null(result.Event.Value.ConnId);
+        Assert.Equal("8001", result.Event.Value.ThisQueue);
     }
 
     [Fact]
@@ -326,13 +346,15 @@ public sealed class ValidatorInputTests
     [Fact]
     public void EventRegistered_accepts_its_mapped_attributes_under_the_documents_names()
     {
-        var record = ValidRecord("""
+        const string Registered = """
             {"Event":"EventRegistered","Extensions":{},"InfoStatus.AddressType":"AddressTypeQueue",
              "InfoType=AddressInfoAddressType":8,"ReferenceID":3,"Server":"s1","ThisDN":"8001","time":1}
-            """);
+            """;
 
-        Assert.Equal("AddressTypeQueue", Assert.IsType<GenericEnum>(record["InfoStatus_AddressType"]).Symbol);
-        Assert.Equal("AddressInfoAddressType", Assert.IsType<GenericEnum>(record["InfoType_AddressInfoAddressType"]).Symbol);
+        Assert.Equal("8001", ValidEvent(Registered).ThisDn);
+        var error = InvalidError(Registered.Replace("\"AddressTypeQueue\"", "\"NoSuchAddressType\"", StringComparison.Ordinal));
+        Assert.Equal(ValidationErrorCodes.BadEnumValue, error.Code);
+        Assert.Equal("InfoStatus_AddressType", error.Attribute);
     }
 
     [Fact]

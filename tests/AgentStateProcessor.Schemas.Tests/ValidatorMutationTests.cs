@@ -1,12 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AgentStateProcessor.Avro;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
 /// <summary>
 /// Seeded random damage to the valid examples of all 32 events, at the byte level and at the field level. Whatever
-/// the input, the validator returns a classified result, never throws, and every Valid record encodes.
+/// the input, the validator returns a classified result and never throws, and every Valid result carries its event.
 /// </summary>
 public sealed class ValidatorMutationTests
 {
@@ -17,7 +16,7 @@ public sealed class ValidatorMutationTests
         [.. EventExamples.Valid.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => Encoding.UTF8.GetBytes(e.Value))];
 
     [Fact]
-    public void Damaged_events_are_always_classified_and_valid_ones_always_encode()
+    public void Damaged_events_are_always_classified_and_valid_ones_carry_their_event()
     {
         var random = new Random(Seed);
         var outcomes = new Dictionary<ValidationOutcome, int>();
@@ -34,7 +33,7 @@ public sealed class ValidatorMutationTests
             {
                 case ValidationOutcome.Valid:
                     Assert.NotNull(result.EventName);
-                    EncodeOrReport(result.Record!, input);
+                    Assert.Equal(result.EventName, result.Event?.Name);
                     break;
                 case ValidationOutcome.UnknownEvent:
                     Assert.False(string.IsNullOrEmpty(result.EventName));
@@ -67,18 +66,6 @@ public sealed class ValidatorMutationTests
         {
             Assert.Fail($"Validate threw {e} for input {Convert.ToBase64String(input)}");
             throw;
-        }
-    }
-
-    private static void EncodeOrReport(GenericRecord record, byte[] input)
-    {
-        try
-        {
-            Validate.AssertEncodesAndRoundTrips(record);
-        }
-        catch (AvroException e)
-        {
-            Assert.Fail($"a Valid record did not encode ({e.Message}) for input {Encoding.UTF8.GetString(input)}");
         }
     }
 

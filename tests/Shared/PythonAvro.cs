@@ -5,8 +5,9 @@ namespace AgentStateProcessor.TestSupport;
 
 /// <summary>
 /// Debian's python3-avro (Apache Avro 1.11.1) under <c>/usr/bin/python3</c>: the implementation
-/// independent of ours that the codec, the schemas and the snapshots are checked against. Shared
-/// by the test projects (linked, not referenced, so each stays a plain test project).
+/// independent of Apache.Avro for .NET that the committed schemas (parsing, canonical form,
+/// fingerprints) and the snapshot bytes are checked against. Shared by the test projects (linked,
+/// not referenced, so each stays a plain test project).
 /// </summary>
 internal static class PythonAvro
 {

@@ -1,4 +1,3 @@
-using AgentStateProcessor.Avro;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Schemas;
@@ -9,9 +8,9 @@ namespace AgentStateProcessor.Processing.Intake;
 /// The one place that decides what an input record is: an event to fold, a record to skip, or a
 /// dead letter with a code and a reason. It never throws on bad input.
 /// </summary>
-/// <param name="writerSchemaById">
-/// Resolves the schema id of a Confluent-framed Avro value; null when no schema registry is
-/// configured (then such values are dead letters).
+/// <param name="decodeFramedAvro">
+/// Decodes a Confluent-framed Avro value (first byte 0, at least 5 bytes) into a record of its
+/// writer's schema; null when no schema registry is configured (then such values are dead letters).
 /// </param>
 /// <param name="requireAgentKey">
 /// Agent events must carry the <c>tenant:agent</c> message key (code <c>no-agent-key</c>
@@ -19,7 +18,7 @@ namespace AgentStateProcessor.Processing.Intake;
 /// only sound when every event of the agent is on one partition, as the key guarantees. Without a
 /// partitioned input (replay), CustomerID:AgentID may stand in for the key.
 /// </param>
-public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Func<int, AvroSchema?>? writerSchemaById = null,
+public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, FramedAvroDecoder? decodeFramedAvro = null,
     bool requireAgentKey = false)
 {
     private readonly EventValidator _validator = new(schemas);
@@ -33,98 +32,39 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fun
         }
         if (value.IsEmpty) return IntakeResult.Dead(IntakeCodes.EmptyValue, "value is empty (a tombstone is not an event)");
 
-        return ConfluentWireFormat.TryParse(value, out var schemaId, out var body)
-            ? ReadAvro(schemaId, body, input)
-            : ReadJson(value, input);
+        return IsConfluentFramed(value) ? ReadAvro(input) : ReadJson(value, input);
     }
 
-    private IntakeResult ReadJson(ReadOnlySpan<byte> value, InputRecord input)
+    /// <summary>The Confluent wire format's magic byte and room for its schema id; no JSON value starts with a 0 byte.</summary>
+    private static bool IsConfluentFramed(ReadOnlySpan<byte> value) => value.Length >= 5 && value[0] == 0;
+
+    private IntakeResult ReadJson(ReadOnlySpan<byte> value, InputRecord input) => Judge(_validator.Validate(value), input);
+
+    private IntakeResult ReadAvro(InputRecord input)
     {
-        var result = _validator.Validate(value);
-        return result.Outcome switch
+        if (decodeFramedAvro is null)
         {
-            ValidationOutcome.Valid => Map(result.Record!, input, result.UnlistedAttributes.Count),
-            ValidationOutcome.UnknownEvent => UnknownEvent(result.EventName),
-            _ => IntakeResult.Dead(result.Error!.Code, result.Error.Message),
-        };
+            return IntakeResult.Dead(IntakeCodes.UnknownSchemaId, "value is Confluent-framed Avro but no schema registry is configured");
+        }
+        var decoded = decodeFramedAvro(input.Value, input.Position.Topic);
+        return decoded.Record is { } record
+            ? Judge(_validator.Validate(record), input)
+            : IntakeResult.Dead(decoded.Code!, decoded.Reason!);
     }
 
-    private IntakeResult ReadAvro(int schemaId, ReadOnlySpan<byte> body, InputRecord input)
+    private IntakeResult Judge(ValidationResult result, InputRecord input) => result.Outcome switch
     {
-        var writerSchema = writerSchemaById?.Invoke(schemaId);
-        if (writerSchema is null)
-        {
-            return IntakeResult.Dead(IntakeCodes.UnknownSchemaId,
-                writerSchemaById is null
-                    ? $"value is Confluent-framed Avro (schema id {schemaId}) but no schema registry is configured"
-                    : $"schema id {schemaId} is not known to the schema registry");
-        }
+        ValidationOutcome.Valid => Map(result.Event!.Value, input, result.UnlistedAttributes.Count),
+        ValidationOutcome.UnknownEvent => UnknownEvent(result.EventName),
+        _ => IntakeResult.Dead(result.Error!.Code, result.Error.Message),
+    };
 
-        object? decoded;
-        try
-        {
-            decoded = AvroBinary.Decode(writerSchema, body);
-        }
-        catch (AvroException e)
-        {
-            return IntakeResult.Dead(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {e.Message}");
-        }
-
-        if (decoded is not GenericRecord written)
-        {
-            return IntakeResult.Dead(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is not a record schema");
-        }
-        if (schemas.Find(written.Schema.Name) is not { } eventSchema) return UnknownEvent(written.Schema.Name);
-        var record = Project(written, eventSchema);
-        var unlisted = written.Schema.Fields.Count(f => eventSchema.GetField(f.Name) is null);
-        return Nonconformity(record) ?? Map(record, input, unlisted);
-    }
-
-    /// <summary>
-    /// A writer schema is the producer's, not ours: the record must still satisfy the event's
-    /// table (mandatory attributes present, types as ours), as a JSON event must.
-    /// </summary>
-    private static IntakeResult? Nonconformity(GenericRecord record)
+    private IntakeResult Map(in ValidatedEvent validated, InputRecord input, int unlistedAttributeCount)
     {
-        foreach (var field in record.Schema.Fields)
-        {
-            if (record[field.Position] is null && !AcceptsNull(field.Schema))
-            {
-                return IntakeResult.Dead(ValidationErrorCodes.MissingAttribute,
-                    $"{record.Schema.Name}: mandatory attribute '{field.Name}' is missing");
-            }
-        }
-        try
-        {
-            AvroBinary.Encode(record.Schema, record);
-            return null;
-        }
-        catch (AvroException e)
-        {
-            return IntakeResult.Dead(ValidationErrorCodes.WrongType, $"{record.Schema.Name}: {e.Message}");
-        }
-    }
-
-    /// <summary>The written record's values under our event schema's fields (by name); what our schema lacks is left out.</summary>
-    private static GenericRecord Project(GenericRecord written, RecordSchema eventSchema)
-    {
-        var record = new GenericRecord(eventSchema);
-        foreach (var field in eventSchema.Fields)
-        {
-            if (written.Schema.GetField(field.Name) is { } writtenField) record[field.Position] = written[writtenField.Position];
-        }
-        return record;
-    }
-
-    private static bool AcceptsNull(AvroSchema schema) =>
-        schema.Type == AvroType.Null || schema is UnionSchema union && union.Branches.Any(b => b.Type == AvroType.Null);
-
-    private IntakeResult Map(GenericRecord record, InputRecord input, int unlistedAttributeCount)
-    {
-        if (VoiceEventMapper.Map(record, input) is not { } e)
+        if (VoiceEventMapper.Map(validated, input) is not { } e)
         {
             return IntakeResult.Dead(IntakeCodes.NoTenant,
-                $"{record.Schema.Name}: the record has no 'tenant:agent' key and the event no CustomerID, so it belongs to no tenant");
+                $"{validated.Name}: the record has no 'tenant:agent' key and the event no CustomerID, so it belongs to no tenant");
         }
         if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || !StateKeys.TrySplit(input.Key, out _, out _)))
         {

@@ -1,123 +1,126 @@
+using System.Collections;
 using System.Collections.Immutable;
 using System.Globalization;
-using AgentStateProcessor.Avro;
+using Avro;
+using Avro.Generic;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 
 namespace AgentStateProcessor.Processing.Snapshots;
 
 /// <summary>
-/// Maps state to snapshot records and back (the way back restores state from the snapshot topics).
-/// Field names are those of schemas/snapshots.
+/// Maps state to snapshot records (Apache.Avro generic records) and back (the way back restores
+/// state from the snapshot topics). Field names are those of schemas/snapshots; timestamps are
+/// Apache.Avro's value of timestamp-micros, a UTC <see cref="DateTime"/>.
 /// </summary>
 public static class SnapshotMapper
 {
     private static readonly EnumSchema AgentStatusSchema = EnumOf(SnapshotSchemas.Agent, "state");
     private static readonly EnumSchema WorkModeSchema = EnumOf(SnapshotSchemas.Agent, "workMode");
+    private static readonly RecordSchema AgentSourceSchema = RecordOf(SnapshotSchemas.Agent, "source");
+    private static readonly RecordSchema DnSourceSchema = RecordOf(SnapshotSchemas.Dn, "source");
 
     public static GenericRecord ToRecord(AgentState s)
     {
-        var schema = SnapshotSchemas.Agent;
-        var r = new GenericRecord(schema);
-        r["tenantId"] = s.TenantId;
-        r["agentId"] = s.AgentId;
-        r["state"] = new GenericEnum(AgentStatusSchema, s.State.ToString());
-        r["workMode"] = s.WorkMode is { } mode ? new GenericEnum(WorkModeSchema, mode.ToString()) : null;
-        r["reasonCode"] = s.ReasonCode;
-        r["dn"] = s.Dn;
-        r["queues"] = Strings(s.Queues);
-        r["loggedInSince"] = s.LoggedInSince;
-        r["stateSince"] = s.StateSince;
-        r["updatedAt"] = s.UpdatedAt;
-        r["lastEvent"] = s.LastEvent;
-        r["eventCount"] = s.EventCount;
-        r["source"] = Position(schema, s.Source);
+        var r = new GenericRecord(SnapshotSchemas.Agent);
+        r.Add("tenantId", s.TenantId);
+        r.Add("agentId", s.AgentId);
+        r.Add("state", new GenericEnum(AgentStatusSchema, s.State.ToString()));
+        r.Add("workMode", s.WorkMode is { } mode ? new GenericEnum(WorkModeSchema, mode.ToString()) : null);
+        r.Add("reasonCode", s.ReasonCode);
+        r.Add("dn", s.Dn);
+        r.Add("queues", s.Queues.ToArray());
+        r.Add("loggedInSince", s.LoggedInSince is { } since ? Instant(since) : null);
+        r.Add("stateSince", Instant(s.StateSince));
+        r.Add("updatedAt", Instant(s.UpdatedAt));
+        r.Add("lastEvent", s.LastEvent);
+        r.Add("eventCount", s.EventCount);
+        r.Add("source", Position(AgentSourceSchema, s.Source));
         return r;
     }
 
     public static GenericRecord ToRecord(DnState s)
     {
-        var schema = SnapshotSchemas.Dn;
-        var r = new GenericRecord(schema);
-        r["tenantId"] = s.TenantId;
-        r["dn"] = s.Dn;
-        r["inService"] = s.InService;
-        r["dnd"] = s.Dnd;
-        r["forwardTo"] = s.ForwardTo;
-        r["offHook"] = s.OffHook;
-        r["mutedConnections"] = Strings(s.MutedConnections);
-        r["agentId"] = s.AgentId;
-        r["queues"] = Strings(s.Queues);
-        r["updatedAt"] = s.UpdatedAt;
-        r["lastEvent"] = s.LastEvent;
-        r["eventCount"] = s.EventCount;
-        r["source"] = Position(schema, s.Source);
+        var r = new GenericRecord(SnapshotSchemas.Dn);
+        r.Add("tenantId", s.TenantId);
+        r.Add("dn", s.Dn);
+        r.Add("inService", s.InService);
+        r.Add("dnd", s.Dnd);
+        r.Add("forwardTo", s.ForwardTo);
+        r.Add("offHook", s.OffHook);
+        r.Add("mutedConnections", s.MutedConnections.ToArray());
+        r.Add("agentId", s.AgentId);
+        r.Add("queues", s.Queues.ToArray());
+        r.Add("updatedAt", Instant(s.UpdatedAt));
+        r.Add("lastEvent", s.LastEvent);
+        r.Add("eventCount", s.EventCount);
+        r.Add("source", Position(DnSourceSchema, s.Source));
         // Inserted in partition order into an insertion-ordered dictionary, so the map is encoded
         // in that order and equal states give equal bytes.
-        var positions = new Dictionary<string, object?>(s.InputPositions.Length);
+        var positions = new Dictionary<string, object>(s.InputPositions.Length);
         foreach (var p in s.InputPositions) positions.Add(p.Partition.ToString(CultureInfo.InvariantCulture), p.Offset);
-        r["inputPositions"] = positions;
+        r.Add("inputPositions", positions);
         return r;
     }
 
     public static AgentState ToAgentState(GenericRecord r) => new(
-        TenantId: (string)r["tenantId"]!,
-        AgentId: (string)r["agentId"]!,
-        State: Enum.Parse<AgentStatus>(((GenericEnum)r["state"]!).Symbol),
-        WorkMode: r["workMode"] is GenericEnum mode ? Enum.Parse<AgentWorkMode>(mode.Symbol) : null,
+        TenantId: (string)r["tenantId"],
+        AgentId: (string)r["agentId"],
+        State: Enum.Parse<AgentStatus>(((GenericEnum)r["state"]).Value),
+        WorkMode: r["workMode"] is GenericEnum mode ? Enum.Parse<AgentWorkMode>(mode.Value) : null,
         ReasonCode: (string?)r["reasonCode"],
         Dn: (string?)r["dn"],
         Queues: Strings(r["queues"]),
-        LoggedInSince: (long?)r["loggedInSince"],
-        StateSince: (long)r["stateSince"]!,
-        UpdatedAt: (long)r["updatedAt"]!,
-        LastEvent: (string)r["lastEvent"]!,
-        EventCount: (long)r["eventCount"]!,
-        Source: Position((GenericRecord)r["source"]!));
+        LoggedInSince: r["loggedInSince"] is DateTime since ? Micros(since) : null,
+        StateSince: Micros((DateTime)r["stateSince"]),
+        UpdatedAt: Micros((DateTime)r["updatedAt"]),
+        LastEvent: (string)r["lastEvent"],
+        EventCount: (long)r["eventCount"],
+        Source: Position((GenericRecord)r["source"]));
 
     public static DnState ToDnState(GenericRecord r) => new(
-        TenantId: (string)r["tenantId"]!,
-        Dn: (string)r["dn"]!,
-        InService: (bool)r["inService"]!,
-        Dnd: (bool)r["dnd"]!,
+        TenantId: (string)r["tenantId"],
+        Dn: (string)r["dn"],
+        InService: (bool)r["inService"],
+        Dnd: (bool)r["dnd"],
         ForwardTo: (string?)r["forwardTo"],
-        OffHook: (bool)r["offHook"]!,
+        OffHook: (bool)r["offHook"],
         MutedConnections: Strings(r["mutedConnections"]),
         AgentId: (string?)r["agentId"],
         Queues: Strings(r["queues"]),
-        UpdatedAt: (long)r["updatedAt"]!,
-        LastEvent: (string)r["lastEvent"]!,
-        EventCount: (long)r["eventCount"]!,
-        Source: Position((GenericRecord)r["source"]!),
-        InputPositions: [.. ((IDictionary<string, object?>)r["inputPositions"]!)
-            .Select(p => new PartitionOffset(int.Parse(p.Key, CultureInfo.InvariantCulture), (long)p.Value!))
+        UpdatedAt: Micros((DateTime)r["updatedAt"]),
+        LastEvent: (string)r["lastEvent"],
+        EventCount: (long)r["eventCount"],
+        Source: Position((GenericRecord)r["source"]),
+        InputPositions: [.. ((IDictionary<string, object>)r["inputPositions"])
+            .Select(p => new PartitionOffset(int.Parse(p.Key, CultureInfo.InvariantCulture), (long)p.Value))
             .OrderBy(p => p.Partition)]);
+
+    /// <summary>Microseconds since the Unix epoch as the UTC instant Apache.Avro writes as timestamp-micros.</summary>
+    public static DateTime Instant(long micros) => DateTime.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
+
+    public static long Micros(DateTime instant) => (instant.ToUniversalTime() - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The enum schema of a field, itself or the non-null branch of its union.</summary>
     private static EnumSchema EnumOf(RecordSchema schema, string field)
     {
-        var type = schema.GetField(field)!.Schema;
-        return type as EnumSchema ?? ((UnionSchema)type).Branches.OfType<EnumSchema>().Single();
+        var type = schema[field].Schema;
+        return type as EnumSchema ?? ((UnionSchema)type).Schemas.OfType<EnumSchema>().Single();
     }
 
-    private static List<object?> Strings(ImmutableArray<string> names)
-    {
-        var list = new List<object?>(names.Length);
-        foreach (var name in names) list.Add(name);
-        return list;
-    }
+    private static RecordSchema RecordOf(RecordSchema schema, string field) => (RecordSchema)schema[field].Schema;
 
-    private static ImmutableArray<string> Strings(object? array) =>
-        [.. ((IList<object?>)array!).Cast<string>()];
+    /// <summary>An array as written (string[]) or as Apache.Avro reads it (object[]).</summary>
+    private static ImmutableArray<string> Strings(object array) => [.. ((IEnumerable)array).Cast<string>()];
 
     private static GenericRecord Position(RecordSchema schema, InputPosition p)
     {
-        var r = new GenericRecord((RecordSchema)schema.GetField("source")!.Schema);
-        r["topic"] = p.Topic;
-        r["partition"] = p.Partition;
-        r["offset"] = p.Offset;
+        var r = new GenericRecord(schema);
+        r.Add("topic", p.Topic);
+        r.Add("partition", p.Partition);
+        r.Add("offset", p.Offset);
         return r;
     }
 
-    private static InputPosition Position(GenericRecord r) => new((string)r["topic"]!, (int)r["partition"]!, (long)r["offset"]!);
+    private static InputPosition Position(GenericRecord r) => new((string)r["topic"], (int)r["partition"], (long)r["offset"]);
 }

@@ -1,14 +1,20 @@
-using AgentStateProcessor.Avro;
+using Avro;
 using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Processing.Snapshots;
 
-/// <summary>The snapshot schemas of schemas/snapshots, embedded in the Schemas library.</summary>
+/// <summary>The snapshot schemas of schemas/snapshots, embedded in the Schemas library and parsed by Apache.Avro.</summary>
 public static class SnapshotSchemas
 {
-    public static RecordSchema Agent { get; } = Load("snapshots/AgentSnapshot.avsc");
-    public static RecordSchema Dn { get; } = Load("snapshots/DnSnapshot.avsc");
+    public const string AgentPath = "snapshots/AgentSnapshot.avsc";
+    public const string DnPath = "snapshots/DnSnapshot.avsc";
 
-    private static RecordSchema Load(string name) =>
-        EmbeddedSchemas.Load(name) as RecordSchema ?? throw new InvalidOperationException($"{name} is not a record schema");
+    public static RecordSchema Agent { get; } = EmbeddedSchemas.LoadRecord(AgentPath);
+    public static RecordSchema Dn { get; } = EmbeddedSchemas.LoadRecord(DnPath);
+
+    /// <summary>The committed file's text: what a schema registry is given, so that docs and defaults reach consumers.</summary>
+    public static string AgentJson { get; } = EmbeddedSchemas.ReadText(AgentPath);
+
+    /// <inheritdoc cref="AgentJson"/>
+    public static string DnJson { get; } = EmbeddedSchemas.ReadText(DnPath);
 }

@@ -1,16 +1,18 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using AgentStateProcessor.Avro;
+using Avro.Generic;
 using AgentStateProcessor.Schemas.Validation;
 using static AgentStateProcessor.Schemas.ValidationErrorCodes;
 
 namespace AgentStateProcessor.Schemas;
 
 /// <summary>
-/// Checks one JSON event against its event's schema and builds the Avro record. Accepts the input variations of
+/// Checks one event against its event's schema and gives the <see cref="ValidatedEvent"/> the fold reads. JSON is
+/// read in place, and every listed attribute is checked though only the fold's are kept. Accepts the input variations of
 /// schemas/README.md: the event name under <c>id</c> or <c>Event</c>; <c>time</c> as epoch seconds, as
 /// <c>{"timeinSecs":S,"timeinuSecs":US}</c> or as ISO-8601; enumerations as symbol or number; key-value lists as
-/// objects with nested values. Thread-safe; never throws on any input.
+/// objects with nested values. A record decoded from Avro input under its writer's schema is held to the same plan.
+/// Thread-safe; never throws on any input.
 /// </summary>
 public sealed class EventValidator
 {
@@ -137,12 +139,12 @@ public sealed class EventValidator
         return JsonText.TryGetString(ref reader, out var second) && second == firstUnknownName;
     }
 
-    /// <summary>Second pass, for a known event: every attribute into the record, then the checks for what is missing.</summary>
+    /// <summary>Second pass, for a known event: every attribute checked, the fold's kept, then the checks for what is missing.</summary>
     private static ValidationResult ReadRecord(ReadOnlySpan<byte> json, EventPlan plan)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
-        var record = new GenericRecord(plan.Schema);
+        var values = new FoldValues();
         Span<bool> seen = stackalloc bool[plan.Fields.Length];
         List<string>? unlisted = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -173,11 +175,10 @@ public sealed class EventValidator
             }
             seen[position] = true;
             reader.Read();
-            if (!FieldReader.TryRead(ref reader, json, field, out var value, out var problem))
+            if (!FieldReader.TryRead(ref reader, json, field, ref values, out var problem))
             {
                 return Invalid(plan.EventName, problem.Code, $"{plan.EventName}: attribute '{field.Name}' {problem.Detail}", field.Name);
             }
-            record[position] = value;
         }
 
         foreach (var position in plan.MandatoryFields)
@@ -188,11 +189,41 @@ public sealed class EventValidator
                 return Invalid(plan.EventName, MissingAttribute, $"{plan.EventName}: mandatory attribute '{name}' is missing", name);
             }
         }
-        if (plan.EventNameField >= 0)
+        return ValidationResult.Valid(values.ToEvent(plan.EventName), unlisted);
+    }
+
+    /// <summary>
+    /// A record decoded from Avro input under its writer's schema, which is the producer's and not ours: it is an
+    /// event when its record name is one and its fields, matched by name, satisfy the event's table (mandatory ones
+    /// present and not null, types as ours, enum symbols ours). Fields our table does not list are tolerated.
+    /// </summary>
+    public ValidationResult Validate(GenericRecord written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        var writerSchema = written.Schema;
+        if (!_plans.Dictionary.TryGetValue(writerSchema.Name, out var plan)) return ValidationResult.Unknown(writerSchema.Name);
+
+        var values = new FoldValues();
+        foreach (var field in plan.Fields)
         {
-            record[plan.EventNameField] = plan.EventName;
+            var value = writerSchema.TryGetField(field.Name, out var writerField) ? written.GetValue(writerField.Pos) : null;
+            if (value is null)
+            {
+                if (field.Nullable) continue;
+                return Invalid(plan.EventName, MissingAttribute, $"{plan.EventName}: mandatory attribute '{field.Name}' is missing", field.Name);
+            }
+            if (!AvroValues.TryRead(value, field, ref values, out var expected))
+            {
+                return Invalid(plan.EventName, WrongType,
+                    $"{plan.EventName}: attribute '{field.Name}' must be {expected}, not {AvroValues.Describe(value)}", field.Name);
+            }
         }
-        return ValidationResult.Valid(plan.EventName, record, unlisted);
+        List<string>? unlisted = null;
+        foreach (var field in writerSchema.Fields)
+        {
+            if (!plan.FieldsByName.ContainsKey(field.Name)) (unlisted ??= []).Add(field.Name);
+        }
+        return ValidationResult.Valid(values.ToEvent(plan.EventName), unlisted);
     }
 
     private static string DescribeValue(ref Utf8JsonReader reader) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using static AgentStateProcessor.Schemas.ValidationErrorCodes;
@@ -8,14 +9,17 @@ namespace AgentStateProcessor.Schemas.Validation;
 internal readonly record struct FieldProblem(string Code, string Detail);
 
 /// <summary>
-/// Reads the JSON value under the reader as the Avro value of one field. Never throws on input the reader has
-/// already walked once (the validator's first pass): every failure is a <see cref="FieldProblem"/>.
+/// Checks the JSON value under the reader against one field's Avro type and keeps it when the fold reads it. Never
+/// throws on input the reader has already walked once (the validator's first pass): every failure is a
+/// <see cref="FieldProblem"/>.
 /// </summary>
 internal static class FieldReader
 {
-    public static bool TryRead(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FieldPlan field, out object? value, out FieldProblem problem)
+    /// <summary>Keys of one key-value list compared in place; past this many, they are decoded into a set.</summary>
+    private const int InPlaceKeys = 32;
+
+    public static bool TryRead(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, FieldPlan field, ref FoldValues values, out FieldProblem problem)
     {
-        value = null;
         problem = default;
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -23,58 +27,62 @@ internal static class FieldReader
             problem = new(NullMandatory, "is mandatory and must not be null");
             return false;
         }
-        return field.Kind switch
+        var keep = field.FoldAttribute != FoldAttribute.None;
+        switch (field.Kind)
         {
-            FieldKind.String => TryReadString(ref reader, out value, out problem),
-            FieldKind.Int => TryReadInt(ref reader, out value, out problem),
-            FieldKind.Long => TryReadLong(ref reader, out value, out problem),
-            FieldKind.TimestampMicros => TryReadTime(ref reader, out value, out problem),
-            FieldKind.Enum => TryReadEnum(ref reader, field.Enum!, out value, out problem),
-            FieldKind.KeyValueList => TryReadKeyValueList(ref reader, json, out value, out problem),
-            _ => throw new InvalidOperationException($"Field kind {field.Kind} is not read from the JSON value."),
-        };
+            case FieldKind.String:
+                if (!TryReadString(ref reader, keep, out var text, out problem)) return false;
+                values.SetText(field.FoldAttribute, text);
+                return true;
+            case FieldKind.Int:
+                return TryReadInt(ref reader, out problem);
+            case FieldKind.Long:
+                return TryReadInteger(ref reader, "a long", out _, out problem);
+            case FieldKind.TimestampMicros:
+                if (!TryReadTime(ref reader, out var micros, out problem)) return false;
+                if (keep) values.SetTime(micros);
+                return true;
+            case FieldKind.Enum:
+                if (!TryReadEnum(ref reader, field.Enum!, out var symbol, out problem)) return false;
+                values.SetText(field.FoldAttribute, symbol);
+                return true;
+            case FieldKind.KeyValueList:
+                if (!TryReadKeyValueList(ref reader, json, keep, out var reasonCode, out problem)) return false;
+                values.SetText(field.FoldAttribute, reasonCode);
+                return true;
+            default:
+                throw new InvalidOperationException($"Field kind {field.Kind} is not read from the JSON value.");
+        }
     }
 
-    /// <summary>Strings; a JSON number is accepted too and kept as its JSON text (feeds write DNs and IDs either way).</summary>
-    private static bool TryReadString(ref Utf8JsonReader reader, out object? value, out FieldProblem problem)
+    /// <summary>Strings only: a JSON number where the schema says string is a wrong type. Decoded only when kept.</summary>
+    private static bool TryReadString(ref Utf8JsonReader reader, bool keep, out string? value, out FieldProblem problem)
     {
         problem = default;
         value = null;
-        switch (reader.TokenType)
+        if (reader.TokenType != JsonTokenType.String)
         {
-            case JsonTokenType.String when JsonText.TryGetString(ref reader, out var text):
-                value = text;
-                return true;
-            case JsonTokenType.String:
-                problem = UndecodableString;
-                return false;
-            default:
-                problem = new(WrongType, $"must be a string, not a JSON {JsonText.Describe(reader.TokenType)}");
-                return false;
+            problem = new(WrongType, $"must be a string, not a JSON {JsonText.Describe(reader.TokenType)}");
+            return false;
         }
-    }
-
-    /// <summary>Integers as JSON numbers; a quoted number is a wrong type, as the schema says.</summary>
-    private static bool TryReadInt(ref Utf8JsonReader reader, out object? value, out FieldProblem problem)
-    {
-        value = null;
-        if (TryReadInteger(ref reader, "an int", out var number, out problem))
+        // Unescaped text passed the whole input's UTF-8 check; only escapes can make it undecodable.
+        if (!keep && !reader.ValueIsEscaped) return true;
+        if (JsonText.TryGetString(ref reader, out var text))
         {
-            if (number is >= int.MinValue and <= int.MaxValue)
-            {
-                value = (int)number;
-                return true;
-            }
-            problem = new(OutOfRange, $"is {number}, outside the range of an int");
+            value = keep ? text : null;
+            return true;
         }
+        problem = UndecodableString;
         return false;
     }
 
-    private static bool TryReadLong(ref Utf8JsonReader reader, out object? value, out FieldProblem problem)
+    /// <summary>Integers as JSON numbers; a quoted number is a wrong type, as the schema says.</summary>
+    private static bool TryReadInt(ref Utf8JsonReader reader, out FieldProblem problem)
     {
-        var ok = TryReadInteger(ref reader, "a long", out var number, out problem);
-        value = ok ? number : null;
-        return ok;
+        if (!TryReadInteger(ref reader, "an int", out var number, out problem)) return false;
+        if (number is >= int.MinValue and <= int.MaxValue) return true;
+        problem = new(OutOfRange, $"is {number}, outside the range of an int");
+        return false;
     }
 
     private static bool TryReadInteger(ref Utf8JsonReader reader, string typeName, out long number, out FieldProblem problem)
@@ -101,36 +109,34 @@ internal static class FieldReader
         }
     }
 
-    private static bool TryReadTime(ref Utf8JsonReader reader, out object? value, out FieldProblem problem)
+    private static bool TryReadTime(ref Utf8JsonReader reader, out long micros, out FieldProblem problem)
     {
-        value = null;
         problem = default;
-        long micros;
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
                 if (!reader.TryGetDecimal(out var seconds) || !TimeValues.TryFromEpochSeconds(seconds, out micros))
                 {
+                    micros = 0;
                     problem = new(BadTimestamp, $"is {Quote(reader.ValueSpan)} epoch seconds, outside the years 0001 to 9999");
                     return false;
                 }
-                break;
+                return true;
             case JsonTokenType.String:
                 if (!JsonText.TryGetString(ref reader, out var text) || !TimeValues.TryFromIso8601(text, out micros))
                 {
+                    micros = 0;
                     problem = new(BadTimestamp, $"is the string \"{Quote(reader.ValueSpan)}\", which is not an ISO-8601 date and time");
                     return false;
                 }
-                break;
+                return true;
             case JsonTokenType.StartObject:
-                if (!TryReadTimeStamp(ref reader, out micros, out problem)) return false;
-                break;
+                return TryReadTimeStamp(ref reader, out micros, out problem);
             default:
+                micros = 0;
                 problem = new(WrongType, $"must be epoch seconds, an ISO-8601 string or {{\"timeinSecs\":S,\"timeinuSecs\":US}}, not a JSON {JsonText.Describe(reader.TokenType)}");
                 return false;
         }
-        value = micros;
-        return true;
     }
 
     /// <summary>T-Library's TTimeStamp as an object: timeinSecs (required) and timeinuSecs (0 to 999,999; default 0).</summary>
@@ -169,98 +175,108 @@ internal static class FieldReader
         return true;
     }
 
-    /// <summary>The symbol's name, or its T-Library number as a JSON number.</summary>
-    private static bool TryReadEnum(ref Utf8JsonReader reader, EnumPlan plan, out object? value, out FieldProblem problem)
+    /// <summary>The symbol's name, or its T-Library number as a JSON number; gives the schema's symbol string.</summary>
+    private static bool TryReadEnum(ref Utf8JsonReader reader, EnumPlan plan, out string? symbol, out FieldProblem problem)
     {
-        value = null;
+        symbol = null;
         problem = default;
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                if (!JsonText.TryLookup(ref reader, plan.BySymbol, out var symbol, out var found))
+                if (!JsonText.TryLookup(ref reader, plan.BySymbol, out symbol, out var found))
                 {
                     problem = UndecodableString;
                     return false;
                 }
-                if (found)
-                {
-                    value = symbol;
-                    return true;
-                }
-                problem = new(BadEnumValue, $"is \"{Quote(reader.ValueSpan)}\", which is not a symbol or value of enumeration {plan.Schema.Name}");
+                if (found) return true;
+                problem = new(BadEnumValue, $"is \"{Quote(reader.ValueSpan)}\", which is not a symbol or value of enumeration {plan.Name}");
                 return false;
             case JsonTokenType.Number:
-                if (reader.TryGetInt64(out var number) && plan.ByValue.TryGetValue(number, out symbol))
-                {
-                    value = symbol;
-                    return true;
-                }
-                problem = new(BadEnumValue, $"is {Quote(reader.ValueSpan)}, which is not a value of enumeration {plan.Schema.Name}");
+                if (reader.TryGetInt64(out var number) && plan.ByValue.TryGetValue(number, out symbol)) return true;
+                problem = new(BadEnumValue, $"is {Quote(reader.ValueSpan)}, which is not a value of enumeration {plan.Name}");
                 return false;
             default:
-                problem = new(WrongType, $"must be a symbol or number of enumeration {plan.Schema.Name}, not a JSON {JsonText.Describe(reader.TokenType)}");
+                problem = new(WrongType, $"must be a symbol or number of enumeration {plan.Name}, not a JSON {JsonText.Describe(reader.TokenType)}");
                 return false;
         }
     }
 
     /// <summary>
-    /// A JSON object of scalars, kept sorted by key (ordinal) so that encoding is deterministic. Nested objects and
-    /// arrays are kept as their compact JSON text: Avro cannot express an anonymous recursive map.
+    /// A JSON object of scalars; nested objects and arrays count as their compact JSON text (Avro cannot express an
+    /// anonymous recursive map). A key given twice is an error. When <paramref name="findReasonCode"/>, the value of
+    /// the ReasonCode entry as text: of the keys that match it ignoring case, the ordinally first.
     /// </summary>
-    private static bool TryReadKeyValueList(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out object? value, out FieldProblem problem)
+    private static bool TryReadKeyValueList(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, bool findReasonCode, out string? reasonCode, out FieldProblem problem)
     {
-        value = null;
+        reasonCode = null;
         problem = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             problem = new(WrongType, $"must be a key-value list (a JSON object), not a JSON {JsonText.Describe(reader.TokenType)}");
             return false;
         }
-        var entries = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        Span<Range> inPlaceKeys = stackalloc Range[InPlaceKeys];
+        var keys = new SeenKeys();
+        string? reasonKey = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!JsonText.TryGetString(ref reader, out var key))
+            string? key = null;
+            if (reader.ValueIsEscaped && !JsonText.TryGetString(ref reader, out key))
             {
                 problem = UndecodableString;
                 return false;
             }
-            reader.Read();
-            if (!TryReadListValue(ref reader, json, out var entry, out problem)) return false;
-            if (!entries.TryAdd(key, entry))
+            if (!TryAddKey(ref reader, json, key, inPlaceKeys, ref keys))
             {
+                JsonText.TryGetString(ref reader, out key);
                 problem = new(DuplicateKey, $"has the key '{key}' twice");
                 return false;
             }
+            var isReasonCode = false;
+            if (findReasonCode && (key is null ? Ascii.EqualsIgnoreCase(reader.ValueSpan, "ReasonCode"u8) : FoldValues.IsReasonCodeKey(key)))
+            {
+                key ??= Encoding.UTF8.GetString(reader.ValueSpan);
+                isReasonCode = reasonKey is null || string.CompareOrdinal(key, reasonKey) < 0;
+            }
+            reader.Read();
+            if (!TryReadListValue(ref reader, json, isReasonCode, out var text, out problem)) return false;
+            if (isReasonCode)
+            {
+                reasonKey = key;
+                reasonCode = text;
+            }
         }
-        value = entries;
         return true;
     }
 
-    private static bool TryReadListValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out object? value, out FieldProblem problem)
+    /// <summary>Checks one entry's value; when <paramref name="render"/>, gives it as the text the fold reads.</summary>
+    private static bool TryReadListValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, bool render, out string? text, out FieldProblem problem)
     {
         problem = default;
-        value = null;
+        text = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
                 return true;
             case JsonTokenType.True:
-                value = true;
+                if (render) text = "true";
                 return true;
             case JsonTokenType.False:
-                value = false;
+                if (render) text = "false";
                 return true;
-            case JsonTokenType.String when JsonText.TryGetString(ref reader, out var text):
-                value = text;
+            case JsonTokenType.String when !render && !reader.ValueIsEscaped:
+                return true;
+            case JsonTokenType.String when JsonText.TryGetString(ref reader, out var value):
+                if (render) text = value;
                 return true;
             case JsonTokenType.String:
                 problem = UndecodableString;
                 return false;
             case JsonTokenType.Number when reader.TryGetInt64(out var integer):
-                value = integer;
+                if (render) text = integer.ToString(CultureInfo.InvariantCulture);
                 return true;
             case JsonTokenType.Number when reader.TryGetDouble(out var real) && double.IsFinite(real):
-                value = real;
+                if (render) text = real.ToString(CultureInfo.InvariantCulture);
                 return true;
             case JsonTokenType.Number:
                 problem = new(OutOfRange, $"has the number {Quote(reader.ValueSpan)}, outside the range of a double");
@@ -268,9 +284,56 @@ internal static class FieldReader
             default:
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                value = JsonText.Compact(json[start..((int)reader.TokenStartIndex + 1)]);
+                if (render) text = JsonText.Compact(json[start..((int)reader.TokenStartIndex + 1)]);
                 return true;
         }
+    }
+
+    /// <summary>The keys of one key-value list so far (see <see cref="TryAddKey"/>).</summary>
+    private struct SeenKeys
+    {
+        public int InPlaceCount;
+        public List<string>? Escaped;
+        public HashSet<string>? Many;
+    }
+
+    /// <summary>
+    /// False when the current key was seen before. A key without escapes is remembered by its place in the input and
+    /// compared there (no string is made); the reader compares its current token, escaped or not, unescaped.
+    /// </summary>
+    /// <param name="decoded">The current key decoded, when the reader had to decode it (it was escaped).</param>
+    private static bool TryAddKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string? decoded, scoped Span<Range> inPlace, ref SeenKeys seen)
+    {
+        if (seen.Many is not null)
+        {
+            return seen.Many.Add(decoded ?? Encoding.UTF8.GetString(reader.ValueSpan));
+        }
+        foreach (var range in inPlace[..seen.InPlaceCount])
+        {
+            if (reader.ValueTextEquals(json[range])) return false;
+        }
+        foreach (var key in seen.Escaped ?? [])
+        {
+            if (reader.ValueTextEquals(key)) return false;
+        }
+        if (decoded is not null)
+        {
+            (seen.Escaped ??= []).Add(decoded);
+        }
+        else if (seen.InPlaceCount < inPlace.Length)
+        {
+            var start = (int)reader.TokenStartIndex + 1;
+            inPlace[seen.InPlaceCount++] = new Range(start, start + reader.ValueSpan.Length);
+        }
+        else
+        {
+            // A long list: compare in a set from now on, not against every key before.
+            seen.Many = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var range in inPlace) seen.Many.Add(Encoding.UTF8.GetString(json[range]));
+            foreach (var key in seen.Escaped ?? []) seen.Many.Add(key);
+            return seen.Many.Add(Encoding.UTF8.GetString(reader.ValueSpan));
+        }
+        return true;
     }
 
     private static readonly FieldProblem UndecodableString =

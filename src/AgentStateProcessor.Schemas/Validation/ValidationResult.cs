@@ -1,11 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
-using AgentStateProcessor.Avro;
 
 namespace AgentStateProcessor.Schemas;
 
 public enum ValidationOutcome
 {
-    /// <summary>The event has a schema and the JSON satisfies it; <see cref="ValidationResult.Record"/> holds it.</summary>
+    /// <summary>The event has a schema and the input satisfies it; <see cref="ValidationResult.Event"/> holds it.</summary>
     Valid,
 
     /// <summary>The JSON names an event the reference documents do not describe: to be skipped, not an error.</summary>
@@ -41,13 +40,13 @@ public static class ValidationErrorCodes
     /// <summary>An attribute appears twice (also under two of its accepted names).</summary>
     public const string DuplicateAttribute = "duplicate-attribute";
 
-    /// <summary>A mandatory attribute is absent.</summary>
+    /// <summary>A mandatory attribute is absent (or null in a decoded Avro input).</summary>
     public const string MissingAttribute = "missing-attribute";
 
     /// <summary>A mandatory attribute is JSON null.</summary>
     public const string NullMandatory = "null-mandatory";
 
-    /// <summary>An attribute's JSON type cannot be read as its Avro type (an object for a string, a fraction for an int...).</summary>
+    /// <summary>An attribute's JSON type (or a decoded Avro input's type) cannot be read as its Avro type (an object for a string, a fraction for an int...).</summary>
     public const string WrongType = "wrong-type";
 
     /// <summary>A number that does not fit its Avro type (an int above 2^31-1, a double beyond range).</summary>
@@ -69,19 +68,19 @@ public static class ValidationErrorCodes
     ];
 }
 
-/// <summary>What <see cref="EventValidator.Validate"/> made of one JSON value.</summary>
+/// <summary>What <see cref="EventValidator"/> made of one JSON value or decoded Avro record.</summary>
 public sealed class ValidationResult
 {
     private ValidationResult(
         ValidationOutcome outcome,
         string? eventName,
-        GenericRecord? record,
+        ValidatedEvent? validatedEvent,
         ValidationError? error,
         IReadOnlyList<string> unlistedAttributes)
     {
         Outcome = outcome;
         EventName = eventName;
-        Record = record;
+        Event = validatedEvent;
         Error = error;
         UnlistedAttributes = unlistedAttributes;
     }
@@ -91,23 +90,23 @@ public sealed class ValidationResult
     /// <summary>The event name, when the JSON gave one that could be read.</summary>
     public string? EventName { get; }
 
-    /// <summary>For <see cref="ValidationOutcome.Valid"/>: a record of the event's schema, ready for <c>AvroBinary.Encode</c>.</summary>
-    public GenericRecord? Record { get; }
+    /// <summary>For <see cref="ValidationOutcome.Valid"/>: the event, reduced to what the fold reads.</summary>
+    public ValidatedEvent? Event { get; }
 
     /// <summary>For <see cref="ValidationOutcome.Invalid"/>: the first problem found.</summary>
     public ValidationError? Error { get; }
 
     /// <summary>
     /// Attributes present in the JSON that the event's table does not list, in input order. They are tolerated (real
-    /// feeds carry more than the documents list) and left out of <see cref="Record"/>.
+    /// feeds carry more than the documents list) and left out of <see cref="Event"/>.
     /// </summary>
     public IReadOnlyList<string> UnlistedAttributes { get; }
 
-    [MemberNotNullWhen(true, nameof(Record), nameof(EventName))]
+    [MemberNotNullWhen(true, nameof(Event), nameof(EventName))]
     public bool IsValid => Outcome == ValidationOutcome.Valid;
 
-    internal static ValidationResult Valid(string eventName, GenericRecord record, IReadOnlyList<string>? unlisted) =>
-        new(ValidationOutcome.Valid, eventName, record, null, unlisted ?? []);
+    internal static ValidationResult Valid(ValidatedEvent validatedEvent, IReadOnlyList<string>? unlisted) =>
+        new(ValidationOutcome.Valid, validatedEvent.Name, validatedEvent, null, unlisted ?? []);
 
     internal static ValidationResult Unknown(string eventName) =>
         new(ValidationOutcome.UnknownEvent, eventName, null, null, []);

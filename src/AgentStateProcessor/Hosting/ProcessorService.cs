@@ -1,4 +1,3 @@
-using AgentStateProcessor.Avro;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.Processing.Intake;
@@ -32,7 +31,7 @@ internal sealed class ProcessorService(
         {
             var layout = await provisioner.EnsureAsync(stoppingToken);
             var schemaIds = await RegisterSnapshotSchemasAsync(stoppingToken);
-            var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, WriterSchemaResolver(stoppingToken), requireAgentKey: true);
+            var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, FramedAvroDecoder(stoppingToken), requireAgentKey: true);
             logger.LogInformation("Processing {Input} as group {Group} with {Guarantee}, snapshots as {Encoding}",
                 topics.Value.Input, kafka.Value.GroupId, processing.Value.Guarantee,
                 registry is null ? "Avro single-object encoding" : "Confluent wire format");
@@ -55,32 +54,18 @@ internal sealed class ProcessorService(
     private async Task<SnapshotSchemaIds> RegisterSnapshotSchemasAsync(CancellationToken cancellationToken)
     {
         if (registry is null) return new SnapshotSchemaIds(null, null);
-        var agent = await registry.RegisterAsync(SchemaRegistryClient.SubjectNameFor(topics.Value.AgentSnapshots), SnapshotSchemas.Agent.ToString(), cancellationToken);
-        var dn = await registry.RegisterAsync(SchemaRegistryClient.SubjectNameFor(topics.Value.DnSnapshots), SnapshotSchemas.Dn.ToString(), cancellationToken);
+        var agent = await registry.RegisterAsync(SchemaRegistryClient.SubjectNameFor(topics.Value.AgentSnapshots), SnapshotSchemas.AgentJson, cancellationToken);
+        var dn = await registry.RegisterAsync(SchemaRegistryClient.SubjectNameFor(topics.Value.DnSnapshots), SnapshotSchemas.DnJson, cancellationToken);
         logger.LogInformation("Registered snapshot schemas: agent id {AgentSchemaId}, DN id {DnSchemaId}", agent, dn);
         return new SnapshotSchemaIds(agent, dn);
     }
 
     /// <summary>
-    /// Writer schemas of Confluent-framed input. The stream thread is synchronous; a lookup blocks
-    /// it once per schema id. An id the registry does not know makes a dead letter; a registry that
-    /// cannot be reached stops the service rather than dead-lettering good records.
+    /// Decodes Confluent-framed input with the writer schema from the registry. The stream thread
+    /// is synchronous; a lookup blocks it once per schema id. An id the registry does not know
+    /// makes a dead letter; a registry that cannot be reached stops the service rather than
+    /// dead-lettering good records.
     /// </summary>
-    private Func<int, AvroSchema?>? WriterSchemaResolver(CancellationToken cancellationToken)
-    {
-        if (registry is null) return null;
-        var reader = new ConfluentAvroReader(registry);
-        return id =>
-        {
-            if (reader.CachedWriterSchema(id) is { } cached) return cached;
-            try
-            {
-                return reader.GetWriterSchemaAsync(id, cancellationToken).AsTask().GetAwaiter().GetResult();
-            }
-            catch (SchemaRegistryException e) when (e.IsSchemaNotFound)
-            {
-                return null;
-            }
-        };
-    }
+    private FramedAvroDecoder? FramedAvroDecoder(CancellationToken cancellationToken) =>
+        registry is null ? null : new RegistryAvroDecoder(registry, cancellationToken).Decode;
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Avro;
+using Avro.Generic;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
@@ -268,7 +270,7 @@ internal sealed class StreamThread : IDisposable
         _metrics.Committed(snapshots, CountAgentsByState());
     }
 
-    private int WriteSnapshots<TState>(IEnumerable<StreamTask<TState>> tasks, Func<TState, Avro.GenericRecord> toRecord, int? schemaId)
+    private int WriteSnapshots<TState>(IEnumerable<StreamTask<TState>> tasks, Func<TState, GenericRecord> toRecord, int? schemaId)
         where TState : class
     {
         var written = 0;
@@ -352,7 +354,7 @@ internal sealed class StreamThread : IDisposable
         return positions;
     }
 
-    private long Restore<TState>(Dictionary<int, StreamTask<TState>> tasks, Avro.RecordSchema schema, Func<Avro.GenericRecord, TState> toState)
+    private long Restore<TState>(Dictionary<int, StreamTask<TState>> tasks, RecordSchema schema, Func<GenericRecord, TState> toState)
         where TState : class
     {
         return _restorer.ReadToEnd(tasks.Values.Select(t => t.Snapshots).ToList(), record =>
@@ -363,7 +365,7 @@ internal sealed class StreamThread : IDisposable
             {
                 state = toState(SnapshotCodec.Decode(schema, record.Message.Value));
             }
-            catch (Exception e) when (e is Avro.AvroException or InvalidCastException or FormatException)
+            catch (Exception e) when (e is AvroException or InvalidCastException or FormatException)
             {
                 throw new InvalidDataException(
                     $"snapshot {record.Topic}[{record.Partition.Value}]@{record.Offset.Value} cannot be read as {schema.Name}: {e.Message}", e);

@@ -1,12 +1,13 @@
-using AgentStateProcessor.Avro;
+using System.Buffers.Binary;
+using Avro;
 
 namespace AgentStateProcessor.SchemaRegistry;
 
+// Transitional: replaced by Confluent.SchemaRegistry.Serdes.Avro's AvroSerializer<GenericRecord>.
 /// <summary>
-/// Frames Avro bodies of one schema for one topic in the Confluent wire format, with the schema
-/// registered under the topic's value subject (README.md, Outputs).
-/// Call <see cref="EnsureRegisteredAsync"/> once before framing, e.g. when the pipeline starts,
-/// so that producing never waits on the registry.
+/// Frames Apache.Avro bodies of one schema for one topic in the Confluent wire format, with the
+/// schema registered under the topic's value subject. Call <see cref="EnsureRegisteredAsync"/>
+/// once before framing, so that producing never waits on the registry.
 /// </summary>
 internal sealed class ConfluentAvroSerializer
 {
@@ -15,18 +16,22 @@ internal sealed class ConfluentAvroSerializer
     private readonly SchemaRegistryClient _registry;
     private int _schemaId = NotRegistered;
 
-    public ConfluentAvroSerializer(SchemaRegistryClient registry, string topic, AvroSchema schema)
+    /// <param name="schemaJson">The schema's full JSON, so that docs and defaults reach consumers.</param>
+    public ConfluentAvroSerializer(SchemaRegistryClient registry, string topic, string schemaJson)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(schemaJson);
         _registry = registry;
         Subject = SchemaRegistryClient.SubjectNameFor(topic);
-        Schema = schema;
+        SchemaJson = schemaJson;
+        Schema = Schema.Parse(schemaJson);
     }
 
     public string Subject { get; }
 
-    public AvroSchema Schema { get; }
+    public string SchemaJson { get; }
+
+    public Schema Schema { get; }
 
     public bool IsRegistered => Volatile.Read(ref _schemaId) != NotRegistered;
 
@@ -42,18 +47,24 @@ internal sealed class ConfluentAvroSerializer
         }
     }
 
-    /// <summary>Registers the schema (its full JSON, so docs and defaults reach consumers) unless that was done already.</summary>
+    /// <summary>Registers the schema unless that was done already.</summary>
     public async Task<int> EnsureRegisteredAsync(CancellationToken cancellationToken)
     {
         if (IsRegistered)
         {
             return _schemaId;
         }
-        var id = await _registry.RegisterAsync(Subject, Schema.ToString(), cancellationToken).ConfigureAwait(false);
+        var id = await _registry.RegisterAsync(Subject, SchemaJson, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _schemaId, id);
         return id;
     }
 
     /// <summary>Magic byte 0, the schema id big-endian, then <paramref name="avroBody"/> (Avro binary of <see cref="Schema"/>).</summary>
-    public byte[] Frame(ReadOnlySpan<byte> avroBody) => ConfluentWireFormat.Frame(SchemaId, avroBody);
+    public byte[] Frame(ReadOnlySpan<byte> avroBody)
+    {
+        var framed = new byte[5 + avroBody.Length];
+        BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), SchemaId);
+        avroBody.CopyTo(framed.AsSpan(5));
+        return framed;
+    }
 }

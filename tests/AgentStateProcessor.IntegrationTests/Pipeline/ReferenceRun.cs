@@ -1,4 +1,3 @@
-using AgentStateProcessor.Avro;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing;
@@ -20,13 +19,13 @@ internal sealed class ReferenceRun
     private readonly LocalProcessor _processor;
     private readonly List<ExpectedDeadLetter> _deadLetters = [];
 
-    /// <param name="writerSchemaById">The schema registry's answers, for Confluent-framed input.</param>
-    public ReferenceRun(int maxMessageBytes = 1_000_000, Func<int, AvroSchema?>? writerSchemaById = null) =>
-        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes, writerSchemaById));
+    /// <param name="decodeFramedAvro">The schema registry's decoding, for Confluent-framed input.</param>
+    public ReferenceRun(int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null) =>
+        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes, decodeFramedAvro));
 
-    public static ReferenceRun Of(IEnumerable<ProducedRecord> records, int maxMessageBytes = 1_000_000, Func<int, AvroSchema?>? writerSchemaById = null)
+    public static ReferenceRun Of(IEnumerable<ProducedRecord> records, int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null)
     {
-        var run = new ReferenceRun(maxMessageBytes, writerSchemaById);
+        var run = new ReferenceRun(maxMessageBytes, decodeFramedAvro);
         run.Process(records);
         return run;
     }

@@ -1,10 +1,14 @@
+using System.Buffers.Binary;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using AgentStateProcessor.Avro;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.SchemaRegistry;
+using AgentStateProcessor.SchemaRegistry;
 using AgentStateProcessor.Processing.Snapshots;
 using Confluent.Kafka;
 
@@ -24,24 +28,23 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_framed_Avro_input_is_applied_or_dead_lettered_by_its_schema_id()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
-        var loginSchema = (RecordSchema)AvroSchema.Parse(await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc")));
-        var loginSchemaId = await RegisterAsync($"{topics.Input}-value", loginSchema.ToString());
-        var login = new GenericRecord(loginSchema)
-        {
-            ["id"] = "EventAgentLogin",
-            ["Server"] = "voice-sip-01",
-            ["ThisDN"] = "6001",
-            ["time"] = 1767620000_123456L,
-            ["AgentID"] = "agent-av",
-            ["CustomerID"] = "tenant-av",
-            ["ThisQueue"] = "9100",
-        };
+        var loginJson = await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var loginSchema = (RecordSchema)Schema.Parse(loginJson);
+        var loginSchemaId = await RegisterAsync($"{topics.Input}-value", loginJson);
+        var login = new GenericRecord(loginSchema);
+        login.Add("id", "EventAgentLogin");
+        login.Add("Server", "voice-sip-01");
+        login.Add("ThisDN", "6001");
+        login.Add("time", SnapshotMapper.Instant(1767620000_123456L));
+        login.Add("AgentID", "agent-av");
+        login.Add("CustomerID", "tenant-av");
+        login.Add("ThisQueue", "9100");
         Message<byte[]?, byte[]?>[] messages =
         [
-            new() { Key = Encoding.UTF8.GetBytes(Key), Value = ConfluentWireFormat.Frame(loginSchemaId, AvroBinary.Encode(loginSchema, login)) },
+            new() { Key = Encoding.UTF8.GetBytes(Key), Value = Framed(loginSchemaId, login) },
             KafkaTestClient.Message(Key, """{"id":"EventAgentNotReady","Server":"voice-sip-01","ThisDN":"6001","AgentWorkMode":4,"time":1767620001,"Reasons":{"ReasonCode":"Lunch"}}"""),
             // An id the registry never gave out: a dead letter, not a reason to stop.
-            new() { Key = Encoding.UTF8.GetBytes(Key), Value = ConfluentWireFormat.Frame(loginSchemaId + 1_000, AvroBinary.Encode(loginSchema, login)) },
+            new() { Key = Encoding.UTF8.GetBytes(Key), Value = Framed(loginSchemaId + 1_000, login) },
         ];
 
         await using var host = await ProcessorHost.StartAsync(topics.Settings(fixture.BootstrapServers, "registry",
@@ -50,8 +53,8 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         await host.WaitUntilConsumedAsync(messages.Length);
         await host.StopAsync();
 
-        var agentSchemaId = AssertRegisteredUnder($"{topics.AgentSnapshots}-value", SnapshotSchemas.Agent);
-        var dnSchemaId = AssertRegisteredUnder($"{topics.DnSnapshots}-value", SnapshotSchemas.Dn);
+        var agentSchemaId = AssertRegisteredUnder($"{topics.AgentSnapshots}-value", SnapshotSchemas.AgentJson);
+        var dnSchemaId = AssertRegisteredUnder($"{topics.DnSnapshots}-value", SnapshotSchemas.DnJson);
         Assert.NotEqual(agentSchemaId, dnSchemaId);
         AssertAllFramedWith(topics.AgentSnapshots, agentSchemaId);
         AssertAllFramedWith(topics.DnSnapshots, dnSchemaId);
@@ -59,7 +62,9 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[Key].State;
         Assert.Equal((AgentStatus.NotReady, "6001", "Lunch", 1767620000_123456L), (agent.State, agent.Dn, agent.ReasonCode, agent.LoggedInSince));
         Assert.Equal(["9100"], agent.Queues.ToArray());
-        var reference = ReferenceRun.Of(input, writerSchemaById: id => id == loginSchemaId ? loginSchema : null);
+        using var http = SchemaRegistryClient.CreateHttpClient();
+        var registry = new SchemaRegistryClient(http, new SchemaRegistryOptions { Url = _registry.Url });
+        var reference = ReferenceRun.Of(input, decodeFramedAvro: new RegistryAvroDecoder(registry, CancellationToken.None).Decode);
         PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
         var deadLetter = Assert.Single(reference.DeadLetters);
@@ -77,10 +82,21 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     }
 
     /// <summary>The processor registered the snapshot schema under the subject; returns the id the registry gave it.</summary>
-    private int AssertRegisteredUnder(string subject, RecordSchema schema)
+    private int AssertRegisteredUnder(string subject, string schemaJson)
     {
         Assert.Contains(_registry.Requests, r => r.Method == "POST" && r.PathAndQuery == $"/subjects/{subject}/versions");
-        return _registry.IdOf(schema.ToString()) ?? throw new Xunit.Sdk.XunitException($"{schema.FullName} was never registered");
+        return _registry.IdOf(schemaJson) ?? throw new Xunit.Sdk.XunitException($"the schema for {subject} was never registered");
+    }
+
+    /// <summary>Magic byte 0, the schema id big-endian, then the Apache.Avro body, as a Confluent serializer writes.</summary>
+    private static byte[] Framed(int schemaId, GenericRecord record)
+    {
+        using var stream = new MemoryStream();
+        Span<byte> header = stackalloc byte[5];
+        BinaryPrimitives.WriteInt32BigEndian(header[1..], schemaId);
+        stream.Write(header);
+        new GenericDatumWriter<GenericRecord>(record.Schema).Write(record, new BinaryEncoder(stream));
+        return stream.ToArray();
     }
 
     private void AssertAllFramedWith(string topic, int schemaId)
@@ -89,8 +105,9 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         Assert.NotEmpty(snapshots);
         Assert.All(snapshots, snapshot =>
         {
-            Assert.True(ConfluentWireFormat.TryParse(snapshot.Message.Value, out var id, out _), $"{snapshot.TopicPartitionOffset} is not in the Confluent wire format");
-            Assert.Equal(schemaId, id);
+            var value = snapshot.Message.Value;
+            Assert.True(value is [0, _, _, _, _, ..], $"{snapshot.TopicPartitionOffset} is not in the Confluent wire format");
+            Assert.Equal(schemaId, BinaryPrimitives.ReadInt32BigEndian(value.AsSpan(1, 4)));
         });
     }
 }

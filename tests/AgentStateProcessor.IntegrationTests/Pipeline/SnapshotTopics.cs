@@ -1,4 +1,5 @@
-using AgentStateProcessor.Avro;
+using Avro;
+using Avro.Generic;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Snapshots;

@@ -1,27 +1,33 @@
 using System.Buffers.Binary;
 using System.Net;
-using AgentStateProcessor.Avro;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
+using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.SchemaRegistry;
 
 namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 
+/// <summary>The transitional Confluent-framed serializer and registry decoder against a schema registry over HTTP.</summary>
 public sealed class ConfluentAvroSerdeTests : IAsyncLifetime
 {
     private const string AgentsTopic = "voice-agentstate-agents";
     private const string DnsTopic = "voice-agentstate-dns";
 
-    private static readonly AvroSchema AgentSchema = AvroSchema.Parse("""
+    private const string AgentSchemaJson = """
         {"type":"record","name":"AgentSnapshot","namespace":"test.registry","doc":"kept in the registered JSON",
          "fields":[
            {"name":"agentId","type":"string"},
            {"name":"ready","type":"boolean"},
            {"name":"reasonCode","type":["null","string"],"default":null},
            {"name":"eventCount","type":"long"}]}
-        """);
+        """;
 
-    private static readonly AvroSchema DnSchema = AvroSchema.Parse("""
+    private const string DnSchemaJson = """
         {"type":"record","name":"DnSnapshot","namespace":"test.registry","fields":[{"name":"dn","type":"string"},{"name":"dnd","type":"boolean"}]}
-        """);
+        """;
+
+    private static readonly RecordSchema AgentSchema = (RecordSchema)Schema.Parse(AgentSchemaJson);
 
     private TestSchemaRegistryServer _server = null!;
     private readonly HttpClient _http = SchemaRegistryClient.CreateHttpClient();
@@ -37,41 +43,51 @@ public sealed class ConfluentAvroSerdeTests : IAsyncLifetime
     private SchemaRegistryClient NewClient(int maxRetries = 3) =>
         new(_http, new SchemaRegistryOptions { Url = _server.Url, MaxRetries = maxRetries, RetryBackoff = TimeSpan.FromMilliseconds(10) });
 
+    private RegistryAvroDecoder NewDecoder(int maxRetries = 3) => new(NewClient(maxRetries), CancellationToken.None);
+
     private static byte[] EncodeAgent(string agentId, int eventCount)
     {
-        var record = new GenericRecord((RecordSchema)AgentSchema)
-        {
-            ["agentId"] = agentId,
-            ["ready"] = true,
-            ["reasonCode"] = "Break",
-            ["eventCount"] = (long)eventCount,
-        };
-        return AvroBinary.Encode(AgentSchema, record);
+        var record = new GenericRecord(AgentSchema);
+        record.Add("agentId", agentId);
+        record.Add("ready", true);
+        record.Add("reasonCode", "Break");
+        record.Add("eventCount", (long)eventCount);
+        using var stream = new MemoryStream();
+        new GenericDatumWriter<GenericRecord>(AgentSchema).Write(record, new BinaryEncoder(stream));
+        return stream.ToArray();
+    }
+
+    private static byte[] Frame(int schemaId, byte[] body)
+    {
+        var framed = new byte[5 + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), schemaId);
+        body.CopyTo(framed, 5);
+        return framed;
     }
 
     [Fact]
     public async Task A_framed_value_round_trips_through_the_registry()
     {
-        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchema);
+        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchemaJson);
         var body = EncodeAgent("tenant-1:agent-7", 12);
 
         var id = await serializer.EnsureRegisteredAsync(CancellationToken.None);
         var framed = serializer.Frame(body);
-        var message = await new ConfluentAvroReader(NewClient()).ReadAsync(framed, CancellationToken.None);
+        var decoded = NewDecoder().Decode(framed, AgentsTopic);
 
-        Assert.Equal(_server.IdOf(AgentSchema.ToString()), id);
+        Assert.Equal(_server.IdOf(AgentSchemaJson), id);
         Assert.Equal(0, framed[0]);
         Assert.Equal(id, BinaryPrimitives.ReadInt32BigEndian(framed.AsSpan(1, 4)));
-        Assert.Equal(id, message.SchemaId);
-        Assert.Equal(AgentSchema.ToCanonicalForm(), message.WriterSchema.ToCanonicalForm());
-        Assert.Equal(body, message.Body.ToArray());
-        Assert.Equal(AvroBinary.Decode(AgentSchema, body), AvroBinary.Decode(message.WriterSchema, message.Body.Span));
+        Assert.Equal(body, framed[5..]);
+        var record = Assert.IsType<GenericRecord>(decoded.Record);
+        Assert.Equal(SchemaNormalization.ToParsingForm(AgentSchema), SchemaNormalization.ToParsingForm(record.Schema));
+        Assert.Equal(("tenant-1:agent-7", true, "Break", 12L), ((string)record["agentId"], (bool)record["ready"], (string)record["reasonCode"], (long)record["eventCount"]));
     }
 
     [Fact]
     public async Task The_full_schema_json_is_registered_under_the_topic_value_subject()
     {
-        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchema);
+        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchemaJson);
 
         var id = await serializer.EnsureRegisteredAsync(CancellationToken.None);
         var registered = await NewClient().GetSchemaByIdAsync(id, CancellationToken.None);
@@ -85,8 +101,8 @@ public sealed class ConfluentAvroSerdeTests : IAsyncLifetime
     public async Task Registration_happens_once_per_serializer_and_each_topic_gets_its_own_subject()
     {
         var client = NewClient();
-        var agents = new ConfluentAvroSerializer(client, AgentsTopic, AgentSchema);
-        var dns = new ConfluentAvroSerializer(client, DnsTopic, DnSchema);
+        var agents = new ConfluentAvroSerializer(client, AgentsTopic, AgentSchemaJson);
+        var dns = new ConfluentAvroSerializer(client, DnsTopic, DnSchemaJson);
 
         var agentId = await agents.EnsureRegisteredAsync(CancellationToken.None);
         await agents.EnsureRegisteredAsync(CancellationToken.None);
@@ -102,7 +118,7 @@ public sealed class ConfluentAvroSerdeTests : IAsyncLifetime
     [Fact]
     public void Framing_before_registration_is_refused_naming_the_subject()
     {
-        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchema);
+        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchemaJson);
 
         var error = Assert.Throws<InvalidOperationException>(() => serializer.Frame([1, 2, 3]));
 
@@ -112,59 +128,68 @@ public sealed class ConfluentAvroSerdeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_reader_fetches_each_writer_schema_once()
+    public async Task The_decoder_fetches_each_writer_schema_once()
     {
-        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchema);
+        var serializer = new ConfluentAvroSerializer(NewClient(), AgentsTopic, AgentSchemaJson);
         await serializer.EnsureRegisteredAsync(CancellationToken.None);
-        var reader = new ConfluentAvroReader(NewClient());
+        var decoder = NewDecoder();
         var requestsBeforeReading = _server.RequestCount;
 
-        Assert.Null(reader.CachedWriterSchema(serializer.SchemaId));
-        var first = await reader.ReadAsync(serializer.Frame(EncodeAgent("t:a1", 1)), CancellationToken.None);
-        var second = await reader.ReadAsync(serializer.Frame(EncodeAgent("t:a2", 2)), CancellationToken.None);
+        var first = decoder.Decode(serializer.Frame(EncodeAgent("t:a1", 1)), AgentsTopic);
+        var second = decoder.Decode(serializer.Frame(EncodeAgent("t:a2", 2)), AgentsTopic);
 
-        Assert.Same(first.WriterSchema, second.WriterSchema);
-        Assert.Same(first.WriterSchema, reader.CachedWriterSchema(serializer.SchemaId));
+        Assert.Same(first.Record!.Schema, second.Record!.Schema);
+        Assert.Equal("t:a2", second.Record["agentId"]);
         Assert.Equal(requestsBeforeReading + 1, _server.RequestCount);
     }
 
     [Fact]
-    public async Task A_value_with_an_id_the_registry_does_not_know_is_reported_as_schema_not_found()
+    public void A_value_with_an_id_the_registry_does_not_know_is_an_unknown_schema_id()
     {
-        var reader = new ConfluentAvroReader(NewClient());
+        var result = NewDecoder().Decode(Frame(99_999, [2, 0x41]), AgentsTopic);
 
-        var error = await Assert.ThrowsAsync<SchemaRegistryException>(
-            async () => await reader.ReadAsync(ConfluentWireFormat.Frame(99_999, [2, 0x41]), CancellationToken.None));
-
-        Assert.True(error.IsSchemaNotFound);
-        Assert.Null(reader.CachedWriterSchema(99_999));
+        Assert.Null(result.Record);
+        Assert.Equal(IntakeCodes.UnknownSchemaId, result.Code);
+        Assert.Contains("99999", result.Reason);
     }
 
     [Fact]
     public async Task A_registry_outage_is_not_mistaken_for_an_unknown_schema()
     {
-        var id = await NewClient().RegisterAsync(SchemaRegistryClient.SubjectNameFor(DnsTopic), DnSchema.ToString(), CancellationToken.None);
-        var reader = new ConfluentAvroReader(NewClient(maxRetries: 0));
+        var id = await NewClient().RegisterAsync(SchemaRegistryClient.SubjectNameFor(DnsTopic), DnSchemaJson, CancellationToken.None);
+        var decoder = NewDecoder(maxRetries: 0);
         _server.FailNextRequests(1, HttpStatusCode.ServiceUnavailable);
 
-        var error = await Assert.ThrowsAsync<SchemaRegistryException>(
-            async () => await reader.ReadAsync(ConfluentWireFormat.Frame(id, [2, 0x41, 0]), CancellationToken.None));
-        var afterOutage = await reader.ReadAsync(ConfluentWireFormat.Frame(id, [2, 0x41, 0]), CancellationToken.None);
+        var error = Assert.Throws<SchemaRegistryException>(() => decoder.Decode(Frame(id, [2, 0x41, 0]), DnsTopic));
+        var afterOutage = decoder.Decode(Frame(id, [2, 0x41, 0]), DnsTopic);
 
         Assert.False(error.IsSchemaNotFound);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
-        Assert.Equal(DnSchema.ToCanonicalForm(), afterOutage.WriterSchema.ToCanonicalForm());
+        Assert.Equal(("A", false), ((string)afterOutage.Record!["dn"], (bool)afterOutage.Record["dnd"]));
     }
 
     [Fact]
-    public async Task A_value_that_is_not_confluent_framed_is_rejected_without_asking_the_registry()
+    public async Task A_truncated_body_or_bytes_after_the_record_fail_to_decode()
     {
-        var reader = new ConfluentAvroReader(NewClient());
+        var id = await NewClient().RegisterAsync(SchemaRegistryClient.SubjectNameFor(AgentsTopic), AgentSchemaJson, CancellationToken.None);
+        var decoder = NewDecoder();
+        var body = EncodeAgent("tenant-1:agent-7", 12);
 
-        var error = await Assert.ThrowsAsync<AvroException>(
-            async () => await reader.ReadAsync("""{"id":"EventAgentLogin"}"""u8.ToArray(), CancellationToken.None));
+        for (var length = 0; length < body.Length; length++)
+        {
+            var result = decoder.Decode(Frame(id, body[..length]), AgentsTopic);
+            Assert.True(result.Code == IntakeCodes.AvroDecodeFailed, $"{length} of {body.Length} bytes: {result.Code}");
+        }
+        Assert.Equal(IntakeCodes.AvroDecodeFailed, decoder.Decode(Frame(id, [.. body, 0x02]), AgentsTopic).Code);
+    }
 
-        Assert.Contains("Confluent wire format", error.Message);
-        Assert.Equal(0, _server.RequestCount);
+    [Fact]
+    public async Task A_writer_schema_that_is_not_a_record_is_not_an_event_record()
+    {
+        var id = await NewClient().RegisterAsync(SchemaRegistryClient.SubjectNameFor(AgentsTopic), "\"string\"", CancellationToken.None);
+
+        var result = NewDecoder().Decode(Frame(id, [2, 0x41]), AgentsTopic);
+
+        Assert.Equal(IntakeCodes.NotAnEventRecord, result.Code);
     }
 }

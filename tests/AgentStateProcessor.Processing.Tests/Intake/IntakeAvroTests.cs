@@ -1,4 +1,5 @@
-using AgentStateProcessor.Avro;
+using Avro;
+using Avro.Generic;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Tests.Support;
@@ -6,33 +7,36 @@ using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Processing.Tests.Intake;
 
-/// <summary>Values in the Confluent wire format (magic 0, big-endian schema id, Avro body).</summary>
+/// <summary>Values in the Confluent wire format (magic 0, big-endian schema id, Avro body), written by Apache.Avro.</summary>
 public sealed class IntakeAvroTests
 {
     private const int LoginSchemaId = 17;
-    private static readonly RecordSchema LoginSchema = AvroFile("schemas/events/EventAgentLogin.avsc");
-
-    internal static RecordSchema AvroFile(string relativePath) =>
-        (RecordSchema)AvroSchema.Parse(File.ReadAllText(Repository.PathOf(relativePath.Split('/'))));
+    internal static readonly RecordSchema LoginSchema = AvroInputs.EventFile("EventAgentLogin");
+    private static readonly DateTime LoginTime = DateTime.UnixEpoch.AddTicks(1_795_770_000_250_000L * TimeSpan.TicksPerMicrosecond);
 
     internal static GenericRecord Login(RecordSchema schema)
     {
         var login = new GenericRecord(schema);
-        login["id"] = "EventAgentLogin";
-        login["Server"] = "sip-server-1";
-        login["ThisDN"] = "5001";
-        login["time"] = 1_795_770_000_250_000L;
-        login["AgentID"] = "agent42";
-        login["CustomerID"] = "tenant1";
-        login["Extensions"] = new Dictionary<string, object?> { ["reasonCode"] = 42L };
-        login["ThisQueue"] = "8001";
+        login.Add("id", "EventAgentLogin");
+        login.Add("Server", "sip-server-1");
+        login.Add("ThisDN", "5001");
+        login.Add("time", LoginTime);
+        login.Add("AgentID", "agent42");
+        login.Add("CustomerID", "tenant1");
+        login.Add("Extensions", new Dictionary<string, object> { ["reasonCode"] = 42L });
+        login.Add("ThisQueue", "8001");
         return login;
     }
 
-    internal static byte[] FramedLogin(int schemaId = LoginSchemaId) =>
-        ConfluentWireFormat.Frame(schemaId, AvroBinary.Encode(LoginSchema, Login(LoginSchema)));
+    internal static byte[] FramedLogin(int schemaId = LoginSchemaId) => AvroInputs.Framed(schemaId, LoginSchema, Login(LoginSchema));
 
-    private static EventIntake IntakeKnowing(int id, AvroSchema schema) => Inputs.Intake(requested => requested == id ? schema : null);
+    internal static EventIntake IntakeKnowing(int id, Schema schema) =>
+        Inputs.Intake(AvroInputs.Decoder(new Dictionary<int, Schema> { [id] = schema }));
+
+    /// <summary>A writer schema of our event's name whose field <paramref name="field"/> is declared as <paramref name="type"/>.</summary>
+    private static RecordSchema LoginWith(string field, string type) =>
+        (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
+            .Replace($"\"name\": \"{field}\",\n      \"type\": \"string\"", $"\"name\": \"{field}\",\n      \"type\": {type}", StringComparison.Ordinal));
 
     [Fact]
     public void A_framed_value_without_a_schema_registry_is_a_dead_letter()
@@ -45,21 +49,34 @@ public sealed class IntakeAvroTests
     }
 
     [Fact]
-    public void A_framed_value_whose_schema_id_the_registry_does_not_know_is_a_dead_letter()
+    public void The_decoder_is_given_the_whole_value_and_the_topic_and_its_failure_is_the_dead_letter()
     {
-        var requested = new List<int>();
-        var intake = Inputs.Intake(id =>
+        var calls = new List<(byte[] Value, string Topic)>();
+        var intake = Inputs.Intake((value, topic) =>
         {
-            requested.Add(id);
-            return null;
+            calls.Add((value.ToArray(), topic));
+            return FramedAvroResult.Failed(IntakeCodes.UnknownSchemaId, "schema id 123456 is not known to the schema registry");
         });
+        var framed = FramedLogin(schemaId: 123456);
 
-        var result = intake.Read(Inputs.Bytes(FramedLogin(schemaId: 123456)));
+        var result = intake.Read(Inputs.Bytes(framed));
 
         Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
         Assert.Equal(IntakeCodes.UnknownSchemaId, result.Code);
-        Assert.Equal([123456], requested);
-        Assert.Contains("123456", result.Reason);
+        Assert.Equal("schema id 123456 is not known to the schema registry", result.Reason);
+        var call = Assert.Single(calls);
+        Assert.Equal(framed, call.Value);
+        Assert.Equal(Inputs.Topic, call.Topic);
+    }
+
+    [Theory]
+    [InlineData(IntakeCodes.AvroDecodeFailed)]
+    [InlineData(IntakeCodes.NotAnEventRecord)]
+    public void Each_decoder_failure_keeps_its_code(string code)
+    {
+        var result = Inputs.Intake((_, _) => FramedAvroResult.Failed(code, "why")).Read(Inputs.Bytes(FramedLogin()));
+
+        Assert.Equal((IntakeOutcome.DeadLetter, code, "why"), (result.Outcome, result.Code, result.Reason));
     }
 
     [Fact]
@@ -77,6 +94,7 @@ public sealed class IntakeAvroTests
         Assert.Equal("42", e.ReasonCode);
         Assert.Equal(1_795_770_000_250_000L, e.TimeMicros);
         Assert.Equal(new InputPosition(Inputs.Topic, 1, 9), e.Position);
+        Assert.Equal(0, result.UnlistedAttributeCount);
     }
 
     [Fact]
@@ -88,93 +106,126 @@ public sealed class IntakeAvroTests
     }
 
     [Fact]
-    public void A_framed_value_with_a_truncated_body_fails_to_decode()
+    public void A_framed_ready_carries_its_work_mode_symbol()
     {
-        var framed = FramedLogin();
-        var intake = IntakeKnowing(LoginSchemaId, LoginSchema);
+        var schema = AvroInputs.EventFile("EventAgentReady");
+        var ready = new GenericRecord(schema);
+        ready.Add("id", "EventAgentReady");
+        ready.Add("Server", "s1");
+        ready.Add("ThisDN", "5001");
+        ready.Add("time", LoginTime);
+        ready.Add("AgentWorkMode", new GenericEnum((EnumSchema)schema["AgentWorkMode"].Schema, "AgentAuxWork"));
 
-        for (var length = ConfluentWireFormat.HeaderLength; length < framed.Length; length++)
-        {
-            var result = intake.Read(Inputs.Bytes(framed[..length]));
-            Assert.True(result.Outcome == IntakeOutcome.DeadLetter, $"{length} of {framed.Length} bytes: {result.Outcome}");
-            Assert.Equal(IntakeCodes.AvroDecodeFailed, result.Code);
-        }
-    }
+        var result = IntakeKnowing(2, schema).Read(Inputs.Bytes(AvroInputs.Framed(2, schema, ready)));
 
-    [Fact]
-    public void A_framed_value_with_bytes_after_the_record_fails_to_decode()
-    {
-        var result = IntakeKnowing(LoginSchemaId, LoginSchema).Read(Inputs.Bytes([.. FramedLogin(), 0x02]));
-
-        Assert.Equal(IntakeCodes.AvroDecodeFailed, result.Code);
-    }
-
-    [Fact]
-    public void A_framed_value_whose_writer_schema_is_not_a_record_is_a_dead_letter()
-    {
-        var stringSchema = AvroSchema.Parse("\"string\"");
-        var value = ConfluentWireFormat.Frame(3, AvroBinary.Encode(stringSchema, "EventAgentLogin"));
-
-        var result = IntakeKnowing(3, stringSchema).Read(Inputs.Bytes(value));
-
-        Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
-        Assert.Equal(IntakeCodes.NotAnEventRecord, result.Code);
+        Assert.Equal(AgentWorkMode.AgentAuxWork, result.Event?.WorkMode);
     }
 
     [Fact]
     public void A_framed_record_of_an_event_the_documents_do_not_describe_is_skipped()
     {
-        var schema = (RecordSchema)AvroSchema.Parse("""{"type":"record","name":"EventQueueLogout","fields":[{"name":"ThisDN","type":"string"}]}""");
-        var record = new GenericRecord(schema) { ["ThisDN"] = "5001" };
+        var schema = (RecordSchema)Schema.Parse("""{"type":"record","name":"EventQueueLogout","fields":[{"name":"ThisDN","type":"string"}]}""");
+        var record = new GenericRecord(schema);
+        record.Add("ThisDN", "5001");
 
-        var result = IntakeKnowing(4, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(4, AvroBinary.Encode(schema, record))));
+        var result = IntakeKnowing(4, schema).Read(Inputs.Bytes(AvroInputs.Framed(4, schema, record)));
 
         Assert.Equal(IntakeOutcome.Skipped, result.Outcome);
         Assert.Equal(IntakeCodes.UnknownEvent, result.Code);
+        Assert.Contains("EventQueueLogout", result.Reason);
     }
 
     /// <summary>
-    /// A known event that breaks its schema (a missing mandatory attribute) is
-    /// a dead letter, whatever its encoding. A writer schema named like the event but without
-    /// ThisDN must not fold into state as a login on no DN.
+    /// A known event that breaks its schema (a missing mandatory attribute) is a dead letter,
+    /// whatever its encoding. A writer schema named like the event but without ThisDN must not
+    /// fold into state as a login on no DN.
     /// </summary>
     [Fact]
     public void A_framed_record_of_a_known_event_missing_a_mandatory_attribute_is_a_dead_letter()
     {
-        var schema = (RecordSchema)AvroSchema.Parse(
+        var schema = (RecordSchema)Schema.Parse(
             """{"type":"record","name":"EventAgentLogin","namespace":"agentstateprocessor.events","fields":[{"name":"id","type":"string"},{"name":"AgentID","type":"string"}]}""");
-        var record = new GenericRecord(schema) { ["id"] = "EventAgentLogin", ["AgentID"] = "agent42" };
+        var record = new GenericRecord(schema);
+        record.Add("id", "EventAgentLogin");
+        record.Add("AgentID", "agent42");
 
-        var result = IntakeKnowing(5, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(5, AvroBinary.Encode(schema, record))));
+        var result = IntakeKnowing(5, schema).Read(Inputs.Bytes(AvroInputs.Framed(5, schema, record)));
 
         Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
         Assert.Equal(ValidationErrorCodes.MissingAttribute, result.Code);
+        Assert.Equal("EventAgentLogin: mandatory attribute 'Server' is missing", result.Reason);
+    }
+
+    [Fact]
+    public void A_framed_record_whose_mandatory_attribute_is_null_is_a_dead_letter()
+    {
+        var schema = LoginWith("ThisDN", """["null", "string"]""");
+        var record = Login(schema);
+        record.Add("ThisDN", null);
+
+        var result = IntakeKnowing(6, schema).Read(Inputs.Bytes(AvroInputs.Framed(6, schema, record)));
+
+        Assert.Equal(ValidationErrorCodes.MissingAttribute, result.Code);
+        Assert.Contains("'ThisDN'", result.Reason);
     }
 
     [Fact]
     public void A_framed_record_of_a_known_event_with_an_attribute_of_another_type_is_a_dead_letter()
     {
-        var schema = (RecordSchema)AvroSchema.Parse(File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
-            .Replace("\"name\": \"ThisDN\",\n      \"type\": \"string\"", "\"name\": \"ThisDN\",\n      \"type\": \"int\"", StringComparison.Ordinal));
-        Assert.Equal(AvroType.Int, schema.GetField("ThisDN")!.Schema.Type);
+        var schema = LoginWith("ThisDN", "\"int\"");
+        Assert.Equal(Schema.Type.Int, schema["ThisDN"].Schema.Tag);
         var record = Login(schema);
-        record["ThisDN"] = 5001;
+        record.Add("ThisDN", 5001);
 
-        var result = IntakeKnowing(6, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(6, AvroBinary.Encode(schema, record))));
+        var result = IntakeKnowing(6, schema).Read(Inputs.Bytes(AvroInputs.Framed(6, schema, record)));
 
         Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
         Assert.Equal(ValidationErrorCodes.WrongType, result.Code);
+        Assert.Equal("EventAgentLogin: attribute 'ThisDN' must be a string, not a value of type Int32", result.Reason);
+    }
+
+    [Fact]
+    public void A_framed_enum_symbol_our_enumeration_lacks_is_the_wrong_type()
+    {
+        var json = System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentReady.avsc"))
+            .Replace("\"AgentReturnBack\"", "\"AgentReturnBack\", \"AgentOnMars\"", StringComparison.Ordinal);
+        var writer = (RecordSchema)Schema.Parse(json);
+        var ready = new GenericRecord(writer);
+        ready.Add("id", "EventAgentReady");
+        ready.Add("Server", "s1");
+        ready.Add("ThisDN", "5001");
+        ready.Add("time", LoginTime);
+        ready.Add("AgentWorkMode", new GenericEnum((EnumSchema)writer["AgentWorkMode"].Schema, "AgentOnMars"));
+
+        var result = IntakeKnowing(7, writer).Read(Inputs.Bytes(AvroInputs.Framed(7, writer, ready)));
+
+        Assert.Equal(ValidationErrorCodes.WrongType, result.Code);
+        Assert.Contains("AgentOnMars", result.Reason);
+    }
+
+    [Fact]
+    public void A_framed_time_may_be_a_plain_long_of_microseconds_or_an_int_where_we_have_a_long()
+    {
+        var schema = (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
+            .Replace("\"logicalType\": \"timestamp-micros\"", "\"doc\": \"no logical type\"", StringComparison.Ordinal));
+        Assert.IsType<PrimitiveSchema>(schema["time"].Schema);
+        var record = Login(schema);
+        record.Add("time", 1_795_770_000_250_000L);
+
+        var result = IntakeKnowing(9, schema).Read(Inputs.Bytes(AvroInputs.Framed(9, schema, record)));
+
+        Assert.Equal(1_795_770_000_250_000L, result.Event?.TimeMicros);
     }
 
     [Fact]
     public void A_framed_record_with_attributes_the_table_does_not_list_is_an_event_and_they_are_counted()
     {
-        var json = File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"));
-        var schema = (RecordSchema)AvroSchema.Parse(json.Replace("\"fields\": [", "\"fields\": [{\"name\":\"Site\",\"type\":\"string\"},", StringComparison.Ordinal));
+        var json = System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var schema = (RecordSchema)Schema.Parse(json.Replace("\"fields\": [", "\"fields\": [{\"name\":\"Site\",\"type\":\"string\"},", StringComparison.Ordinal));
         var record = Login(schema);
-        record["Site"] = "eu-1";
+        record.Add("Site", "eu-1");
 
-        var result = IntakeKnowing(8, schema).Read(Inputs.Bytes(ConfluentWireFormat.Frame(8, AvroBinary.Encode(schema, record))));
+        var result = IntakeKnowing(8, schema).Read(Inputs.Bytes(AvroInputs.Framed(8, schema, record)));
 
         Assert.Equal(IntakeOutcome.Event, result.Outcome);
         Assert.Equal("5001", result.Event!.ThisDn);
@@ -184,9 +235,17 @@ public sealed class IntakeAvroTests
     [Fact]
     public void A_value_that_starts_with_zero_but_is_shorter_than_the_frame_header_is_read_as_JSON_and_is_malformed()
     {
-        var result = IntakeKnowing(LoginSchemaId, LoginSchema).Read(Inputs.Bytes([0, 0, 0, 17]));
+        var decoderCalls = 0;
+        var intake = Inputs.Intake((_, _) =>
+        {
+            decoderCalls++;
+            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, "not expected");
+        });
+
+        var result = intake.Read(Inputs.Bytes([0, 0, 0, 17]));
 
         Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
         Assert.Equal(ValidationErrorCodes.MalformedJson, result.Code);
+        Assert.Equal(0, decoderCalls);
     }
 }

@@ -1,4 +1,3 @@
-using AgentStateProcessor.Avro;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Tests.Support;
 
@@ -8,6 +7,7 @@ namespace AgentStateProcessor.Processing.Tests.Intake;
 public sealed class IntakeMutationTests
 {
     private const int MutationsPerRecord = 12_000;
+    private const int FrameHeaderLength = 5;
     // JSON structure, number and literal starts, the Confluent magic byte, and bytes that are never valid UTF-8.
     private static readonly byte[] InterestingBytes = [.. "{}[]\":,0-.eE\\ntf"u8, 0x00, 0x80, 0xC3, 0xFF, 0x7F];
 
@@ -34,9 +34,8 @@ public sealed class IntakeMutationTests
     [Fact]
     public void Random_byte_mutations_of_framed_Avro_records_never_throw_and_always_give_a_consistent_result()
     {
-        var schema = IntakeAvroTests.AvroFile("schemas/events/EventAgentLogin.avsc");
-        var intake = Inputs.Intake(id => id == 17 ? schema : null);
-        var original = ConfluentWireFormat.Frame(17, AvroBinary.Encode(schema, IntakeAvroTests.Login(schema)));
+        var intake = IntakeAvroTests.IntakeKnowing(17, IntakeAvroTests.LoginSchema);
+        var original = IntakeAvroTests.FramedLogin(17);
         var random = new Random(7);
         var outcomes = new Dictionary<IntakeOutcome, int>();
 
@@ -44,7 +43,7 @@ public sealed class IntakeMutationTests
         {
             var mutated = Mutate(random, original);
             // Keep most mutations inside the body: a broken frame header only tests the JSON path again.
-            if (random.Next(4) != 0) mutated = [.. original.AsSpan(0, ConfluentWireFormat.HeaderLength), .. mutated.AsSpan(Math.Min(mutated.Length, ConfluentWireFormat.HeaderLength))];
+            if (random.Next(4) != 0) mutated = [.. original.AsSpan(0, FrameHeaderLength), .. mutated.AsSpan(Math.Min(mutated.Length, FrameHeaderLength))];
             var result = ReadWithoutThrowing(intake, mutated, key: random.Next(3) == 0 ? null : "t1:a1");
             outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
         }

@@ -1,9 +1,10 @@
-"""The python3-avro side of the snapshot cross-check (Apache Avro 1.11.1, Debian python3-avro).
+"""The python3-avro side of the snapshot cross-check (Apache Avro 1.11.1, Debian python3-avro), also the
+producer of Avro event input for the intake's cross-check.
 
 Usage: /usr/bin/python3 snapshot_oracle.py cases.json results.json
 
 cases.json: {"schemas": {"agent": "<path of AgentSnapshot.avsc>", "dn": "..."},
-             "decode": [{"schema": "agent", "hex": "<single-object message written by the C# codec>"}],
+             "decode": [{"schema": "agent", "hex": "<single-object message written by SnapshotCodec>"}],
              "encode": [{"schema": "dn", "datum": {<plain datum>}}]}
 A plain datum is what a consumer means by the value: unions unwrapped, enums as their symbol, maps as objects and
 timestamps as microseconds since the epoch (python itself reads and writes those as datetime objects).
@@ -22,41 +23,11 @@ import warnings
 import avro.io
 import avro.schema
 
+from avro_spec import fingerprint
+
 warnings.simplefilter("ignore")
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-CRC64_EMPTY = 0xC15D213AA4D7A795
-PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
-
-
-def crc64_avro(data):
-    """The Avro specification's 64-bit Rabin fingerprint, bit by bit."""
-    fp = CRC64_EMPTY
-    for byte in data:
-        fp ^= byte
-        for _ in range(8):
-            fp = (fp >> 1) ^ (CRC64_EMPTY & -(fp & 1))
-    return fp
-
-
-def canonical_form(schema):
-    """python 1.11.1's Parsing Canonical Form, except that it writes a primitive carrying a logicalType as
-    {"type":"long"} where the specification's [PRIMITIVES] rule makes it "long"; that one rule is applied here."""
-
-    def primitive(node):
-        if isinstance(node, dict):
-            if set(node) == {"type"} and node["type"] in PRIMITIVES:
-                return node["type"]
-            return {key: primitive(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [primitive(value) for value in node]
-        return node
-
-    return json.dumps(primitive(json.loads(schema.canonical_form)), separators=(",", ":"))
-
-
-def fingerprint(schema):
-    return crc64_avro(canonical_form(schema).encode("utf-8"))
 
 
 def is_timestamp_micros(schema):

@@ -1,14 +1,16 @@
 using AgentStateProcessor.TestSupport;
 using System.Text.Json.Nodes;
-using AgentStateProcessor.Avro;
+using System.Collections;
+using Avro.Generic;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Processing.Tests.Support;
 
 namespace AgentStateProcessor.Processing.Tests.Snapshots;
 
 /// <summary>
-/// Snapshot bytes against an independent Avro implementation (Apache Avro 1.11.1 for Python) holding
-/// only the committed .avsc files, as a downstream consumer would.
+/// Snapshot bytes (Apache.Avro's body behind our single-object header) against an independent Avro
+/// implementation (Apache Avro 1.11.1 for Python) holding only the committed .avsc files, as a
+/// downstream consumer would.
 /// </summary>
 public sealed class SnapshotPythonCrossCheckTests
 {
@@ -28,8 +30,8 @@ public sealed class SnapshotPythonCrossCheckTests
 
         var results = PythonAvro.RunOracle("snapshot_oracle.py", cases);
 
-        Assert.Equal(SnapshotSchemas.Agent.Fingerprint64.ToString("x16"), (string?)results["fingerprints"]!["agent"]);
-        Assert.Equal(SnapshotSchemas.Dn.Fingerprint64.ToString("x16"), (string?)results["fingerprints"]!["dn"]);
+        Assert.Equal(SnapshotCodec.FingerprintOf(SnapshotSchemas.Agent).ToString("x16"), (string?)results["fingerprints"]!["agent"]);
+        Assert.Equal(SnapshotCodec.FingerprintOf(SnapshotSchemas.Dn).ToString("x16"), (string?)results["fingerprints"]!["dn"]);
         var decoded = results["decoded"]!.AsArray();
         Assert.Equal(records.Count, decoded.Count);
         for (var i = 0; i < records.Count; i++)
@@ -89,14 +91,15 @@ public sealed class SnapshotPythonCrossCheckTests
     private static JsonNode? PlainDatum(object? value) => value switch
     {
         null => null,
-        GenericRecord record => new JsonObject(record.Schema.Fields.Select(f => KeyValuePair.Create(f.Name, PlainDatum(record[f.Position])))),
-        GenericEnum symbol => JsonValue.Create(symbol.Symbol),
-        IDictionary<string, object?> map => new JsonObject(map.Select(p => KeyValuePair.Create(p.Key, PlainDatum(p.Value)))),
-        IList<object?> items => new JsonArray([.. items.Select(PlainDatum)]),
+        GenericRecord record => new JsonObject(record.Schema.Fields.Select(f => KeyValuePair.Create(f.Name, PlainDatum(record.GetValue(f.Pos))))),
+        GenericEnum symbol => JsonValue.Create(symbol.Value),
+        IDictionary<string, object> map => new JsonObject(map.Select(p => KeyValuePair.Create(p.Key, PlainDatum(p.Value)))),
         string text => JsonValue.Create(text),
+        IEnumerable items => new JsonArray([.. items.Cast<object?>().Select(PlainDatum)]),
         bool flag => JsonValue.Create(flag),
         int number => JsonValue.Create(number),
         long number => JsonValue.Create(number),
+        DateTime instant => JsonValue.Create(SnapshotMapper.Micros(instant)),
         _ => throw new ArgumentException($"no plain form for {value.GetType()}"),
     };
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using AgentStateProcessor.Avro;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Schemas;
@@ -12,8 +11,8 @@ internal static class Inputs
     public const string Topic = "voice-agentstate";
     public const int MaxMessageBytes = 64 * 1024;
 
-    public static EventIntake Intake(Func<int, AvroSchema?>? writerSchemaById = null) =>
-        new(EventSchemaSet.LoadEmbedded(), MaxMessageBytes, writerSchemaById);
+    public static EventIntake Intake(FramedAvroDecoder? decodeFramedAvro = null) =>
+        new(EventSchemaSet.LoadEmbedded(), MaxMessageBytes, decodeFramedAvro);
 
     public static InputRecord Json(string json, string? key = "tenant1:agent42", long timestampMicros = 0, int partition = 0, long offset = 0) =>
         Bytes(Encoding.UTF8.GetBytes(json), key, timestampMicros, partition, offset);
