@@ -69,7 +69,9 @@ internal static class BundledLibrdkafka
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
             {
-                attempts.Add($"{path}: {e.Message}");
+                // .NET's message ends with the loader's own reason (such as a missing libsasl2.so.3); the rest is advice about strace.
+                var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
+                attempts.Add($"{path} ({reason})");
             }
         }
         throw new LibrdkafkaUnavailableException(attempts);
@@ -161,12 +163,13 @@ internal sealed class LibrdkafkaUnavailableException : Exception
     }
 
     private static string Explain(IReadOnlyCollection<string> attempts) =>
-        $"No librdkafka build of the librdkafka.redist package loads on this system ({RuntimeInformation.OSDescription}, " +
+        $"no build of librdkafka from the librdkafka.redist package loads on this system ({RuntimeInformation.OSDescription}, " +
         $"{RuntimeInformation.ProcessArchitecture}). " +
         (attempts.Count == 0
-            ? $"None was found under {AppContext.BaseDirectory}: build or publish the application with its NuGet packages. "
+            ? $"None was found under {AppContext.BaseDirectory}: deploy the application as `dotnet build` or `dotnet publish` lays it out, with its native files. "
             : $"Tried: {string.Join("; ", attempts)}. ") +
-        "Supported: Linux x64 with glibc 2.28 or later (RHEL 8+ with cyrus-sasl-lib for the default build; " +
-        "Debian 10+, Ubuntu 20.04+ and other glibc systems through the centos8 build), Linux arm64 with glibc, " +
-        "Alpine (musl) on x64 and arm64, macOS, and Windows x64/x86. A librdkafka installed on the system is never used.";
+        "Supported: Linux x64 with glibc 2.28 or later (RHEL 8+ family through the default build, which needs cyrus-sasl-lib " +
+        "for libsasl2.so.3; Debian 10+, Ubuntu 20.04+ and other glibc systems through the self-contained centos8 build), " +
+        "Linux arm64 with glibc, Alpine (musl) on x64 and arm64, macOS, and Windows x64/x86. " +
+        "A librdkafka installed on the system is never used, so installing one does not help.";
 }
