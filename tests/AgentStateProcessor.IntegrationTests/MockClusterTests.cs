@@ -108,6 +108,17 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
         Assert.Equal(["aborted", "committed"], values);
     }
 
+    [Fact]
+    public void A_topic_a_producer_writes_to_before_it_exists_is_auto_created_with_four_partitions()
+    {
+        var topic = $"auto-created-{Guid.NewGuid():N}";
+
+        ProduceAll(fixture.BootstrapServers, topic, [Message("k", "v")]);
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = fixture.BootstrapServers }).Build();
+        Assert.Equal(4, admin.GetMetadata(topic, DefaultTimeout).Topics.Single().Partitions.Count);
+    }
+
     /// <summary>
     /// Pins a limit of the mock: its metadata names no controller and it implements no CreateTopics, so
     /// the Admin API times out waiting for a controller. Topics are created with

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace AgentStateProcessor.Kafka;
@@ -34,7 +33,7 @@ internal static class BundledLibrdkafka
     // The DllImport names Confluent.Kafka's native method tables use, and ours.
     private static readonly HashSet<string> ImportNames = ["librdkafka", "centos8-librdkafka", "alpine-librdkafka"];
 
-    private static readonly Lazy<(IntPtr Handle, LoadedLibrdkafka? Loaded, LibrdkafkaUnavailableException? Failure)> State =
+    private static readonly Lazy<(LoadedLibrdkafka? Loaded, LibrdkafkaUnavailableException? Failure)> State =
         new(LoadAndBind, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
@@ -49,9 +48,9 @@ internal static class BundledLibrdkafka
         var (rid, builds) = os == OSPlatform.Windows ? ($"win-{RidArchitecture(architecture)}", new[] { "librdkafka.dll" })
             : os == OSPlatform.OSX ? ($"osx-{RidArchitecture(architecture)}", new[] { "librdkafka.dylib" })
             : ($"linux-{RidArchitecture(architecture)}", LinuxBuilds);
-        var nativeDirectory = System.IO.Path.Combine(baseDirectory, "runtimes", rid, "native");
+        var nativeDirectory = Path.Combine(baseDirectory, "runtimes", rid, "native");
         return builds
-            .SelectMany(build => new[] { System.IO.Path.Combine(nativeDirectory, build), System.IO.Path.Combine(baseDirectory, build) })
+            .SelectMany(build => new[] { Path.Combine(nativeDirectory, build), Path.Combine(baseDirectory, build) })
             .ToList();
     }
 
@@ -77,10 +76,10 @@ internal static class BundledLibrdkafka
         throw new LibrdkafkaUnavailableException(attempts);
     }
 
-    private static (IntPtr, LoadedLibrdkafka?, LibrdkafkaUnavailableException?) LoadAndBind()
+    private static (LoadedLibrdkafka?, LibrdkafkaUnavailableException?) LoadAndBind()
     {
         var os = OperatingSystem.IsWindows() ? OSPlatform.Windows : OperatingSystem.IsMacOS() ? OSPlatform.OSX : OSPlatform.Linux;
-        IntPtr handle = IntPtr.Zero;
+        var handle = IntPtr.Zero;
         LoadedLibrdkafka? loaded = null;
         LibrdkafkaUnavailableException? failure = null;
         try
@@ -108,7 +107,7 @@ internal static class BundledLibrdkafka
                 $"at {loaded.Path}: a Kafka client was created before {nameof(BundledLibrdkafka)}.{nameof(Load)} ran.");
             loaded = null;
         }
-        return (handle, loaded, failure);
+        return (loaded, failure);
     }
 
     private static LoadedLibrdkafka Describe(IntPtr handle, string path)
