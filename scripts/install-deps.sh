@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages the project needs on Debian: the native Kafka client library
-# (Confluent.Kafka 1.9.3 runs over it), kcat and kafka-python (independent Kafka clients used by
-# the tests), and python3-avro (the independent Avro implementation the codec is checked against).
+# Installs the system packages the project needs on Debian: kcat and kafka-python (independent
+# Kafka clients used by the tests) and python3-avro (the independent Avro implementation the codec
+# is checked against). The Kafka client's native library is not among them: it comes from the
+# librdkafka.redist NuGet package, and a librdkafka installed on the system is never used.
 set -euo pipefail
-packages=(librdkafka-dev kcat python3-kafka python3-avro)
+packages=(kcat python3-kafka python3-avro)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Kafka;
@@ -32,8 +31,7 @@ internal sealed class SimulatorService(
             StartTime = DateTimeOffset.UtcNow,
         });
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Simulator(kafka.Value)).Build();
-        var clock = Stopwatch.StartNew();
-        long produced = 0;
+        var pacer = options.EventsPerSecond > 0 ? new RatePacer(options.EventsPerSecond, TimeProvider.System) : null;
         logger.LogInformation("Simulated contact center: {Agents} agents in {Tenants} tenants, {Rate} events/s into {Topic}",
             options.Agents, options.Tenants, options.EventsPerSecond, topics.Value.Input);
         foreach (var record in simulator.Generate())
@@ -57,11 +55,9 @@ internal sealed class SimulatorService(
                     producer.Poll(TimeSpan.FromMilliseconds(50));
                 }
             }
-            produced++;
-            if (options.EventsPerSecond > 0)
+            if (pacer?.Next() is { } wait && wait > TimeSpan.Zero)
             {
-                var due = TimeSpan.FromSeconds((double)produced / options.EventsPerSecond);
-                if (due > clock.Elapsed) stoppingToken.WaitHandle.WaitOne(due - clock.Elapsed);
+                stoppingToken.WaitHandle.WaitOne(wait);
             }
         }
         producer.Flush(TimeSpan.FromSeconds(10));

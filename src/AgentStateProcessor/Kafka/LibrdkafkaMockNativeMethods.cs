@@ -3,12 +3,12 @@ using System.Runtime.InteropServices;
 namespace AgentStateProcessor.Kafka;
 
 /// <summary>
-/// P/Invoke declarations for librdkafka's mock cluster (rdkafka_mock.h). Confluent.Kafka 1.9.3 does not
-/// expose the mock API, so we call the same native library it loads. Checked against librdkafka 2.0.2.
+/// P/Invoke declarations for librdkafka's mock cluster (rdkafka_mock.h), which Confluent.Kafka does not
+/// expose. <see cref="BundledLibrdkafka"/> binds them to the same library file as Confluent.Kafka.
+/// Checked against the exports of librdkafka.redist 2.16.0; only what the project calls is declared.
 /// </summary>
 internal static class LibrdkafkaMockNativeMethods
 {
-    // Resolves to librdkafka.so (Debian's librdkafka-dev), the same library Confluent.Kafka loads.
     private const string Library = "librdkafka";
 
     internal const int ProducerHandleType = 0; // RD_KAFKA_PRODUCER
@@ -45,9 +45,6 @@ internal static class LibrdkafkaMockNativeMethods
     internal static extern void rd_kafka_mock_topic_set_error(IntPtr cluster, string topic, int error);
 
     [DllImport(Library)]
-    internal static extern int rd_kafka_mock_partition_set_leader(IntPtr cluster, string topic, int partition, int brokerId);
-
-    [DllImport(Library)]
     internal static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
 
     [DllImport(Library)]
@@ -60,9 +57,6 @@ internal static class LibrdkafkaMockNativeMethods
     // marshalled portably, so the array variant is the one to use.
     [DllImport(Library)]
     internal static extern void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, UIntPtr count, int[] errors);
-
-    [DllImport(Library)]
-    internal static extern void rd_kafka_mock_clear_request_errors(IntPtr cluster, short apiKey);
 
     [DllImport(Library)]
     internal static extern IntPtr rd_kafka_err2str(int error);

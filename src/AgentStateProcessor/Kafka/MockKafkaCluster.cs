@@ -10,11 +10,11 @@ namespace AgentStateProcessor.Kafka;
 /// Any client, in this process or another, connects to <see cref="BootstrapServers"/>.
 /// </summary>
 /// <remarks>
-/// Known differences from a real cluster (librdkafka 2.0.2, see docs/pipeline.md): topics a client touches
-/// before <see cref="CreateTopic"/> are auto-created with 4 partitions; the Admin API's CreateTopics and
-/// DescribeConfigs time out; no compaction; offsets sent with SendOffsetsToTransaction are not stored;
-/// records of aborted transactions are delivered to read_committed consumers.
-/// Broker ids are 1..brokerCount.
+/// It runs on the bundled librdkafka (<see cref="BundledLibrdkafka"/>). Known differences from a real
+/// cluster (librdkafka 2.16): topics a client touches before they exist are auto-created with 4
+/// partitions; the Admin API's CreateTopics and DescribeConfigs time out (the mock names no controller
+/// and implements neither); no compaction; offsets sent with SendOffsetsToTransaction are not stored;
+/// records of aborted transactions are delivered to read_committed consumers. Broker ids are 1..brokerCount.
 /// </remarks>
 internal sealed class MockKafkaCluster : IDisposable
 {
@@ -40,6 +40,7 @@ internal sealed class MockKafkaCluster : IDisposable
     public static MockKafkaCluster Start(int brokerCount = 3)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
+        BundledLibrdkafka.Load();
 
         var clientHandle = CreateOwningClientHandle();
         var cluster = rd_kafka_mock_cluster_new(clientHandle, brokerCount);
@@ -88,10 +89,6 @@ internal sealed class MockKafkaCluster : IDisposable
             $"set broker {brokerId} round-trip time to {roundTripTime}");
     }
 
-    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        ThrowIfFailed(rd_kafka_mock_partition_set_leader(LiveCluster, topic, partition, brokerId),
-            $"move the leader of {topic}[{partition}] to broker {brokerId}");
-
     /// <summary>
     /// Makes the next requests of <paramref name="apiKey"/> (Kafka protocol key, e.g. 0 Produce, 1 Fetch)
     /// fail with <paramref name="errors"/>, one error per request, in order, on whichever broker receives them.
@@ -102,8 +99,6 @@ internal sealed class MockKafkaCluster : IDisposable
         var codes = Array.ConvertAll(errors, error => (int)error);
         rd_kafka_mock_push_request_errors_array(LiveCluster, apiKey, (UIntPtr)codes.Length, codes);
     }
-
-    public void ClearRequestErrors(short apiKey) => rd_kafka_mock_clear_request_errors(LiveCluster, apiKey);
 
     /// <summary>
     /// Makes metadata answers report <paramref name="error"/> for <paramref name="topic"/>;
@@ -138,24 +133,7 @@ internal sealed class MockKafkaCluster : IDisposable
     // The mock cluster runs on the threads of an rd_kafka_t; this handle exists only to own it.
     private static IntPtr CreateOwningClientHandle()
     {
-        IntPtr conf;
-        try
-        {
-            conf = rd_kafka_conf_new();
-        }
-        catch (DllNotFoundException exception)
-        {
-            throw new InvalidOperationException(
-                "librdkafka is not installed, so the embedded Kafka mock cluster cannot start. " +
-                "Install it with `apt-get install -y librdkafka-dev` (the project is tested with librdkafka 2.0.2).",
-                exception);
-        }
-        catch (EntryPointNotFoundException exception)
-        {
-            throw new InvalidOperationException(
-                "The librdkafka found lacks the mock cluster API; install librdkafka-dev 2.0.2 or later.", exception);
-        }
-
+        var conf = rd_kafka_conf_new();
         var errorText = new byte[MaxErrorTextLength];
         // The owning handle has no bootstrap servers of its own; without this it would log a warning
         // about that, and the mock brokers' own informational logging is noise for a host or a test.
