@@ -45,15 +45,16 @@ internal sealed partial class SchemaRegistryClient
         {
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
-        if (options.Url is null)
+        if (options.Urls.Count == 0)
         {
             throw new ArgumentException($"{SchemaRegistryOptions.SectionName}:Url is not set.", nameof(options));
         }
+        var url = options.Urls[0];
 
         _http = http;
         _options = options;
         // Without the trailing slash a path prefix (https://host/registry) would be replaced, not extended.
-        _baseUrl = options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/");
+        _baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
         _authorization = options.HasBasicAuth
             ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.BasicAuthUsername}:{options.BasicAuthPassword}")))
             : null;
