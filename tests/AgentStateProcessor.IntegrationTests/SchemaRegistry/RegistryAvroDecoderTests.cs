@@ -143,6 +143,17 @@ public sealed class RegistryAvroDecoderTests : IAsyncLifetime
         Assert.Contains($"schema id {id}", result.Reason);
     }
 
+    [Fact]
+    public void Bytes_after_the_record_are_ignored_as_confluents_deserializer_does()
+    {
+        var id = _server.Register(Subject, """{"type":"record","name":"Tiny","fields":[{"name":"s","type":"string"}]}""");
+
+        var result = new RegistryAvroDecoder(Client()).Decode(Framed(id, 0x02, 0x41, 0xFF, 0xFF), InputTopic);
+
+        Assert.Null(result.Code);
+        Assert.Equal("A", result.Record!["s"]);
+    }
+
     [Theory]
     [InlineData("\"string\"", new byte[] { 0x02, 0x41 })]
     [InlineData("{\"type\":\"array\",\"items\":\"long\"}", new byte[] { 0x00 })]
