@@ -100,7 +100,10 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
     public bool HasBasicAuth => !string.IsNullOrEmpty(BasicAuthUsername);
 
     private bool HasOAuthSettings =>
-        BearerAuthClientId is not null || BearerAuthClientSecret is not null || BearerAuthScope is not null || BearerAuthTokenEndpointUrl is not null;
+        IsSet(BearerAuthClientId) || IsSet(BearerAuthClientSecret) || IsSet(BearerAuthScope) || IsSet(BearerAuthTokenEndpointUrl);
+
+    /// <summary>Configuration binds a blank setting as an empty string; it means the same as an absent one.</summary>
+    private static bool IsSet(string? value) => !string.IsNullOrEmpty(value);
 
     /// <summary>The registry URLs, each absolute; empty when <see cref="Url"/> is not set.</summary>
     public IReadOnlyList<Uri> Urls =>
@@ -180,19 +183,19 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
         {
             errors.Add($"{SectionName}:BearerAuthLogicalCluster is required with bearer authentication (Confluent's client sends it as the target-sr-cluster header).");
         }
-        if (!hasToken && !HasOAuthSettings && (BearerAuthLogicalCluster is not null || BearerAuthIdentityPoolId is not null))
+        if (!hasToken && !HasOAuthSettings && (IsSet(BearerAuthLogicalCluster) || IsSet(BearerAuthIdentityPoolId)))
         {
             errors.Add($"{SectionName}:BearerAuthLogicalCluster/BearerAuthIdentityPoolId are set without BearerAuthToken or the OAuth client settings.");
         }
 
         foreach (var (name, path) in new[] { ("SslCaLocation", SslCaLocation), ("SslKeystoreLocation", SslKeystoreLocation) })
         {
-            if (path is not null && !File.Exists(path))
+            if (IsSet(path) && !File.Exists(path))
             {
                 errors.Add($"{SectionName}:{name} '{path}' does not exist.");
             }
         }
-        if (SslKeystorePassword is not null && SslKeystoreLocation is null)
+        if (IsSet(SslKeystorePassword) && !IsSet(SslKeystoreLocation))
         {
             errors.Add($"{SectionName}:SslKeystorePassword is set without {SectionName}:SslKeystoreLocation.");
         }
@@ -259,10 +262,10 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
             config.BearerAuthScope = BearerAuthScope;
             config.BearerAuthTokenEndpointUrl = BearerAuthTokenEndpointUrl;
         }
-        if (BearerAuthLogicalCluster is not null) config.BearerAuthLogicalCluster = BearerAuthLogicalCluster;
-        if (BearerAuthIdentityPoolId is not null) config.BearerAuthIdentityPoolId = BearerAuthIdentityPoolId;
-        if (SslCaLocation is not null) config.SslCaLocation = SslCaLocation;
-        if (SslKeystoreLocation is not null)
+        if (IsSet(BearerAuthLogicalCluster)) config.BearerAuthLogicalCluster = BearerAuthLogicalCluster;
+        if (IsSet(BearerAuthIdentityPoolId)) config.BearerAuthIdentityPoolId = BearerAuthIdentityPoolId;
+        if (IsSet(SslCaLocation)) config.SslCaLocation = SslCaLocation;
+        if (IsSet(SslKeystoreLocation))
         {
             config.SslKeystoreLocation = SslKeystoreLocation;
             config.SslKeystorePassword = SslKeystorePassword;
@@ -312,12 +315,12 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
 
         static void Plain(StringBuilder text, string name, string? value)
         {
-            if (value is not null) text.Append(", ").Append(name).Append(" = ").Append(value);
+            if (IsSet(value)) text.Append(", ").Append(name).Append(" = ").Append(value);
         }
 
         static void Secret(StringBuilder text, string name, string? value)
         {
-            if (value is not null) text.Append(", ").Append(name).Append(" = ").Append(Redacted);
+            if (IsSet(value)) text.Append(", ").Append(name).Append(" = ").Append(Redacted);
         }
     }
 

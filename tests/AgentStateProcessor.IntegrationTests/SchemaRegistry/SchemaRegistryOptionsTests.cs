@@ -49,6 +49,13 @@ public sealed class SchemaRegistryOptionsTests : IDisposable
         },
         ["tls files"] = (o, file) => { o.Url = "https://registry"; o.SslCaLocation = file; o.SslKeystoreLocation = file; o.SslKeystorePassword = "pw"; },
         ["use latest version"] = (o, _) => { o.Url = "http://registry"; o.AutoRegisterSchemas = false; o.UseLatestVersion = true; },
+        ["blank optional settings, as configuration binds them"] = (o, _) =>
+        {
+            o.Url = "http://registry";
+            o.BasicAuthUsername = o.BasicAuthPassword = o.BearerAuthToken = o.BearerAuthClientId = o.BearerAuthClientSecret = "";
+            o.BearerAuthScope = o.BearerAuthTokenEndpointUrl = o.BearerAuthLogicalCluster = o.BearerAuthIdentityPoolId = "";
+            o.SslCaLocation = o.SslKeystoreLocation = o.SslKeystorePassword = "";
+        },
     };
 
     [Theory]
