@@ -70,33 +70,44 @@ internal sealed class RegistryAvroDecoder
         }
         catch (Exception e)
         {
-            // Anything else went wrong reading the body; a writer schema that is not a record also lands here.
-            return await NotARecord(schemaId).ConfigureAwait(false)
-                ?? FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {e.GetType().Name}: {e.Message}");
+            return await BodyFailure(schemaId, $"{e.GetType().Name}: {e.Message}", e).ConfigureAwait(false);
         }
 
         return record is not null
             ? FramedAvroResult.Decoded(record)
-            : await NotARecord(schemaId).ConfigureAwait(false)
-              ?? FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: the body decoded to nothing");
+            : await BodyFailure(schemaId, "the body decoded to nothing", null).ConfigureAwait(false);
     }
 
-    /// <summary>A failure naming the writer schema's type when it is not a record; the schema is in the client's cache by now.</summary>
-    private async Task<FramedAvroResult?> NotARecord(int schemaId)
+    /// <summary>
+    /// The verdict on a value that did not decode to a record. Only a value whose writer schema the
+    /// registry gave us can be blamed for it: the schema is then in the client's cache and says
+    /// whether it is a record. When the schema cannot be had, the failure was the registry's.
+    /// </summary>
+    private async Task<FramedAvroResult> BodyFailure(int schemaId, string reason, Exception? failure)
     {
+        string writer;
+        try
+        {
+            writer = (await _registry.GetSchemaBySubjectAndIdAsync(null, schemaId).ConfigureAwait(false)).SchemaString;
+        }
+        catch (Exception e)
+        {
+            var operation = $"fetching the writer schema of id {schemaId}";
+            throw SchemaRegistryFailures.Classify(e, operation)
+                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e);
+        }
+
         AvroSchema parsed;
         try
         {
-            var writer = await _registry.GetSchemaBySubjectAndIdAsync(null, schemaId).ConfigureAwait(false);
-            parsed = AvroSchema.Parse(writer.SchemaString);
+            parsed = AvroSchema.Parse(writer);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // The decoding failure stands on its own; what the schema is does not change the verdict.
-            return null;
+            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: the writer schema does not parse: {e.Message}");
         }
         return parsed.Tag == AvroSchema.Type.Record
-            ? null
+            ? FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {reason}")
             : FramedAvroResult.Failed(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is a {parsed.Tag} schema, not a record");
     }
 }

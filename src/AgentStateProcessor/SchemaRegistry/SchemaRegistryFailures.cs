@@ -12,14 +12,14 @@ internal sealed class SchemaRegistryUnavailableException(string message, Excepti
     : Exception(message, innerException);
 
 /// <summary>
-/// The registry refused the configured credentials (HTTP 401 or 403): a configuration error that
-/// no retry mends, so the service should stop and say so.
+/// The registry, or the OAuth token endpoint, refused the configured credentials (HTTP 401 or 403):
+/// a configuration error that no retry mends, so the service should stop and say so.
 /// </summary>
-internal sealed class SchemaRegistryAuthenticationException(string message, HttpStatusCode? statusCode, Exception innerException)
+internal sealed class SchemaRegistryAuthenticationException(string message, HttpStatusCode statusCode, Exception innerException)
     : Exception(message, innerException)
 {
-    /// <summary>401 or 403; null when the registry (or a proxy before it) answered 401 with a body Confluent's client could not read.</summary>
-    public HttpStatusCode? StatusCode { get; } = statusCode;
+    /// <summary>401 or 403.</summary>
+    public HttpStatusCode StatusCode { get; } = statusCode;
 }
 
 /// <summary>Sorts the exceptions of Confluent's registry client into the kinds the pipeline handles differently.</summary>
@@ -35,41 +35,53 @@ internal static class SchemaRegistryFailures
     /// <param name="operation">What was being done, for the message (e.g. "fetching schema id 7").</param>
     public static Exception? Classify(Exception failure, string operation)
     {
-        switch (failure)
+        if (failure is ConfluentRegistryException answered)
         {
-            case ConfluentRegistryException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused:
-                return Refused(operation, refused.Status, refused);
-            case ConfluentRegistryException { Status: >= HttpStatusCode.InternalServerError } broken:
-                return new SchemaRegistryUnavailableException(
-                    $"The schema registry failed while {operation}: HTTP {(int)broken.Status}: {broken.Message}", broken);
-            case ConfluentRegistryException:
-                return null;
-            case HttpRequestException unanswered when IsUnreadableUnauthorized(unanswered):
-                return Refused(operation, null, unanswered);
-            case HttpRequestException or TimeoutException or TaskCanceledException:
-                return new SchemaRegistryUnavailableException(
-                    $"The schema registry could not be reached while {operation} (after {SchemaRegistryOptions.SectionName}:MaxRetries retries on every URL): {failure.Message}",
-                    failure);
-            default:
-                return null;
+            return answered.Status switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => Refused(operation, answered.Status, answered),
+                >= HttpStatusCode.InternalServerError => new SchemaRegistryUnavailableException(
+                    $"The schema registry failed while {operation}: HTTP {(int)answered.Status}: {answered.Message}", answered),
+                _ => null,
+            };
         }
+        if (RefusedStatus(failure) is { } refused)
+        {
+            return Refused(operation, refused, failure);
+        }
+        return failure is HttpRequestException or TimeoutException or TaskCanceledException || IsTokenFetchFailure(failure)
+            ? new SchemaRegistryUnavailableException(
+                $"The schema registry could not be reached while {operation} (after {SchemaRegistryOptions.SectionName}:MaxRetries retries on every URL): {failure.Message}",
+                failure)
+            : null;
     }
 
-    private static SchemaRegistryAuthenticationException Refused(string operation, HttpStatusCode? status, Exception failure) =>
-        new($"The schema registry refused the credentials while {operation} (HTTP {(status is { } s ? (int)s : 401)}). " +
+    private static SchemaRegistryAuthenticationException Refused(string operation, HttpStatusCode status, Exception failure) =>
+        new($"The schema registry or its token endpoint refused the credentials while {operation} (HTTP {(int)status}). " +
             $"Check {SchemaRegistryOptions.SectionName}:BasicAuthUsername/BasicAuthPassword or the {SchemaRegistryOptions.SectionName}:BearerAuth* settings.",
             status, failure);
 
-    /// <summary>Confluent's client reports a 401 whose body is not the registry's JSON as a plain "Unauthorized" request failure.</summary>
-    private static bool IsUnreadableUnauthorized(HttpRequestException failure)
+    /// <summary>
+    /// 401 or 403 anywhere in the chain: Confluent's client reports a 401 whose body is not the
+    /// registry's JSON as a plain "Unauthorized" request failure, and a token endpoint's refusal
+    /// inside its own "Failed to fetch token" exception.
+    /// </summary>
+    private static HttpStatusCode? RefusedStatus(Exception failure)
     {
         for (Exception? e = failure; e is not null; e = e.InnerException)
         {
-            if (e is HttpRequestException { Message: "Unauthorized" } or HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
+            switch (e)
             {
-                return true;
+                case HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused:
+                    return refused.StatusCode;
+                case HttpRequestException { Message: "Unauthorized" }:
+                    return HttpStatusCode.Unauthorized;
             }
         }
-        return false;
+        return null;
     }
+
+    /// <summary>Confluent's OAuth token provider gives up with a plain exception carrying this message.</summary>
+    private static bool IsTokenFetchFailure(Exception failure) =>
+        failure.Message.StartsWith("Failed to fetch token", StringComparison.Ordinal);
 }

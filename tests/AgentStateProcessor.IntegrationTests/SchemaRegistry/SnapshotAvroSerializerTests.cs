@@ -326,6 +326,59 @@ public sealed class SchemaRegistryAuthenticationTests
         Assert.Equal("pool-1", request.Headers["Confluent-Identity-Pool-Id"]);
     }
 
+    private static SchemaRegistryOptions OAuth(TestSchemaRegistryServer server, Uri tokenEndpoint, string clientSecret) => new()
+    {
+        Url = server.Url.ToString(),
+        BearerAuthClientId = "processor-client",
+        BearerAuthClientSecret = clientSecret,
+        BearerAuthScope = "schema_registry",
+        BearerAuthTokenEndpointUrl = tokenEndpoint.ToString(),
+        BearerAuthLogicalCluster = "lsrc-test",
+        MaxRetries = 0,
+        RetryBackoff = TimeSpan.FromMilliseconds(10),
+    };
+
+    [Fact]
+    public async Task Oauth_client_credentials_fetch_a_token_that_is_sent_as_the_bearer()
+    {
+        await using var server = await TestSchemaRegistryServer.StartAsync(oauthClient: ("processor-client", "client-secret-1"));
+        var options = OAuth(server, server.TokenEndpoint, "client-secret-1");
+        using var client = SchemaRegistryClientFactory.Create(options);
+
+        var id = await new SnapshotAvroSerializer(client, options, "voice-agentstate-agents", SnapshotRecords.AgentSchema).EnsureRegisteredAsync(CancellationToken.None);
+
+        Assert.Equal(server.IdOf(SnapshotRecords.AgentSchema.ToString()), id);
+        Assert.Collection(server.Requests,
+            token => Assert.Equal(("POST", TestSchemaRegistryServer.TokenPath), (token.Method, token.PathAndQuery)),
+            register => Assert.Equal($"Bearer {server.IssuedToken}", register.Authorization));
+    }
+
+    [Fact]
+    public async Task A_client_secret_the_token_endpoint_refuses_is_a_fatal_configuration_error()
+    {
+        await using var server = await TestSchemaRegistryServer.StartAsync(oauthClient: ("processor-client", "client-secret-1"));
+        var options = OAuth(server, server.TokenEndpoint, "wrong-secret-42");
+        using var client = SchemaRegistryClientFactory.Create(options);
+
+        var error = await Assert.ThrowsAsync<SchemaRegistryAuthenticationException>(
+            () => new SnapshotAvroSerializer(client, options, "voice-agentstate-agents", SnapshotRecords.AgentSchema).EnsureRegisteredAsync(CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.DoesNotContain("wrong-secret-42", error.ToString());
+        Assert.All(server.Requests, r => Assert.Equal(TestSchemaRegistryServer.TokenPath, r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task An_unreachable_token_endpoint_makes_the_registry_unavailable_not_the_record_bad()
+    {
+        await using var server = await TestSchemaRegistryServer.StartAsync(oauthClient: ("processor-client", "client-secret-1"));
+        var options = OAuth(server, new Uri(TestSchemaRegistryServer.UnusedUrl(), TestSchemaRegistryServer.TokenPath), "client-secret-1");
+        using var client = SchemaRegistryClientFactory.Create(options);
+
+        Assert.Throws<SchemaRegistryUnavailableException>(() => new RegistryAvroDecoder(client).Decode(new byte[] { 0, 0, 0, 0, 7, 2, 0x41 }, "voice-agentstate"));
+        Assert.Equal(0, server.RequestCount);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -18,15 +18,18 @@ namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 /// Confluent's client calls for Avro serdes with the registry's documented answers (register, look
 /// up, latest version, schema by id; query strings such as <c>?normalize=false</c> or
 /// <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
-/// headers, failing or delaying the next requests, and optional basic or bearer authentication.
+/// headers, failing or delaying the next requests, and optional basic or bearer authentication,
+/// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too.
 /// </summary>
 internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 {
     public const string MediaType = "application/vnd.schemaregistry.v1+json";
+    public const string TokenPath = "/oauth2/token";
 
     private readonly WebApplication _app;
     private readonly (string Username, string Password)? _requiredCredentials;
     private readonly string? _requiredBearerToken;
+    private readonly (string ClientId, string ClientSecret)? _oauthClient;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Lock _gate = new();
@@ -40,13 +43,21 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private int _delaysLeft;
     private TimeSpan _delay;
 
-    private TestSchemaRegistryServer(WebApplication app, (string, string)? requiredCredentials, string? requiredBearerToken, int firstId)
+    private TestSchemaRegistryServer(
+        WebApplication app, (string, string)? requiredCredentials, string? requiredBearerToken, (string, string)? oauthClient, int firstId)
     {
         _app = app;
         _requiredCredentials = requiredCredentials;
-        _requiredBearerToken = requiredBearerToken;
+        _oauthClient = oauthClient;
+        _requiredBearerToken = oauthClient is null ? requiredBearerToken : IssuedToken;
         _firstId = firstId;
     }
+
+    /// <summary>The access token the OAuth endpoint issues.</summary>
+    public string IssuedToken { get; } = "issued-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The OAuth client-credentials token endpoint; served only when started with an OAuth client.</summary>
+    public Uri TokenEndpoint => new(Url, TokenPath);
 
     public Uri Url { get; private set; } = null!;
 
@@ -57,8 +68,15 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     /// <param name="requiredCredentials">When set, every request without these basic-auth credentials gets 401.</param>
     /// <param name="pathBase">Serve under this path prefix, like a registry behind a reverse proxy.</param>
     /// <param name="requiredBearerToken">When set, every request without <c>Authorization: Bearer</c> and this token gets 401.</param>
+    /// <param name="oauthClient">
+    /// When set, <see cref="TokenEndpoint"/> issues <see cref="IssuedToken"/> to this client (and 401 to
+    /// any other), and every registry request without that bearer token gets 401.
+    /// </param>
     public static async Task<TestSchemaRegistryServer> StartAsync(
-        (string Username, string Password)? requiredCredentials = null, string? pathBase = null, string? requiredBearerToken = null)
+        (string Username, string Password)? requiredCredentials = null,
+        string? pathBase = null,
+        string? requiredBearerToken = null,
+        (string ClientId, string ClientSecret)? oauthClient = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -66,7 +84,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         var app = builder.Build();
 
         // Ids do not start at 1, so a client that makes ids up instead of reading them is caught.
-        var server = new TestSchemaRegistryServer(app, requiredCredentials, requiredBearerToken, firstId: Random.Shared.Next(100, 10_000));
+        var server = new TestSchemaRegistryServer(app, requiredCredentials, requiredBearerToken, oauthClient, firstId: Random.Shared.Next(100, 10_000));
         app.Use(server.InterceptAsync);
         if (pathBase is not null)
         {
@@ -76,6 +94,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         app.MapPost("/subjects/{subject}", server.LookUpAsync);
         app.MapGet("/subjects/{subject}/versions/latest", server.GetLatest);
         app.MapGet("/schemas/ids/{id:int}", server.GetSchemaById);
+        app.MapPost(TokenPath, server.IssueTokenAsync);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -201,6 +220,11 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             }
             return;
         }
+        if (context.Request.Path == TokenPath)
+        {
+            await next(context);
+            return;
+        }
         if (_requiredBearerToken is { } token && authorization != "Bearer " + token)
         {
             await WriteErrorAsync(context, HttpStatusCode.Unauthorized, 401, "Unauthorized");
@@ -250,6 +274,21 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             { Version: 0 } => WriteErrorAsync(context, HttpStatusCode.NotFound, 40401, "Subject not found"),
             var v => WriteJsonAsync(context, HttpStatusCode.OK, VersionJson(subject, v)),
         });
+    }
+
+    private async Task IssueTokenAsync(HttpContext context)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync() : null;
+        var known = _oauthClient is { } client && form is not null
+            && form["grant_type"].ToString() == "client_credentials"
+            && form["client_id"].ToString() == client.ClientId
+            && form["client_secret"].ToString() == client.ClientSecret;
+        await (known
+            ? WriteJsonAsync(context, HttpStatusCode.OK, new JsonObject
+            {
+                ["access_token"] = IssuedToken, ["token_type"] = "bearer", ["expires_in"] = 3600, ["scope"] = form!["scope"].ToString(),
+            })
+            : WriteJsonAsync(context, HttpStatusCode.Unauthorized, new JsonObject { ["error"] = "invalid_client" }));
     }
 
     private Task GetLatest(HttpContext context, string subject)
