@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +21,8 @@ namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 /// up, latest version, schema by id; query strings such as <c>?normalize=false</c> or
 /// <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
 /// headers, failing or delaying the next requests, and optional basic or bearer authentication,
-/// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too.
+/// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too;
+/// over https when given a certificate, recording the client certificate each connection presents.
 /// </summary>
 internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 {
@@ -72,14 +75,27 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     /// When set, <see cref="TokenEndpoint"/> issues <see cref="IssuedToken"/> to this client (and 401 to
     /// any other), and every registry request without that bearer token gets 401.
     /// </param>
+    /// <param name="tlsCertificate">When set, serve https with it, asking for (not requiring) a client certificate.</param>
     public static async Task<TestSchemaRegistryServer> StartAsync(
         (string Username, string Password)? requiredCredentials = null,
         string? pathBase = null,
         string? requiredBearerToken = null,
-        (string ClientId, string ClientSecret)? oauthClient = null)
+        (string ClientId, string ClientSecret)? oauthClient = null,
+        X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tlsCertificate is not null)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = tlsCertificate,
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
 
@@ -174,7 +190,9 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, authorization, context.Request.ContentType, headers));
+        _requests.Enqueue(new RecordedRequest(
+            context.Request.Method, context.Request.Path + context.Request.QueryString, authorization, context.Request.ContentType, headers,
+            context.Connection.ClientCertificate?.Subject));
 
         TimeSpan? delay = null;
         HttpStatusCode? failure = null;
@@ -406,6 +424,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 }
 
 internal sealed record RecordedRequest(
-    string Method, string PathAndQuery, string Authorization, string? ContentType, IReadOnlyDictionary<string, string> Headers);
+    string Method, string PathAndQuery, string Authorization, string? ContentType, IReadOnlyDictionary<string, string> Headers,
+    string? ClientCertificateSubject);
 
 internal sealed record RegisteredVersion(int Id, int Version, string Schema);
