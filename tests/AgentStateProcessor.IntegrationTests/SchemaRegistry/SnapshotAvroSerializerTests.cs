@@ -256,6 +256,39 @@ public sealed class SnapshotAvroSerializerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_registrations_through_one_client_share_one_request()
+    {
+        var options = Options();
+        var client = Client(options);
+        _server.DelayNextRequests(1, TimeSpan.FromMilliseconds(300));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            new SnapshotAvroSerializer(client, options, AgentsTopic, SnapshotRecords.AgentSchema).EnsureRegisteredAsync(CancellationToken.None))));
+
+        Assert.All(ids, id => Assert.Equal(_server.IdOf(SnapshotRecords.AgentSchema.ToString()), id));
+        Assert.Equal(1, _server.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_caller_giving_up_does_not_fail_another_waiting_on_the_same_request()
+    {
+        var options = Options();
+        var client = Client(options);
+        _server.DelayNextRequests(1, TimeSpan.FromMilliseconds(500));
+        using var impatient = new CancellationTokenSource();
+
+        var abandoned = new SnapshotAvroSerializer(client, options, AgentsTopic, SnapshotRecords.AgentSchema).EnsureRegisteredAsync(impatient.Token);
+        var patient = new SnapshotAvroSerializer(client, options, AgentsTopic, SnapshotRecords.AgentSchema).EnsureRegisteredAsync(CancellationToken.None);
+        await impatient.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        var id = await patient;
+
+        Assert.Equal(_server.IdOf(SnapshotRecords.AgentSchema.ToString()), id);
+        Assert.Equal(1, _server.RequestCount);
+    }
+
+    [Fact]
     public async Task A_registry_url_with_a_path_prefix_keeps_the_prefix()
     {
         await using var proxied = await TestSchemaRegistryServer.StartAsync(pathBase: "/registry");
