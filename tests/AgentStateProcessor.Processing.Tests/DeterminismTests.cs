@@ -26,8 +26,8 @@ public sealed class DeterminismTests
     private static SortedDictionary<string, byte[]> Snapshots(LocalProcessor processor)
     {
         var snapshots = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var (key, agent) in processor.Agents.All) snapshots.Add("agent " + key, SnapshotCodec.Encode(SnapshotMapper.ToRecord(agent), null));
-        foreach (var (key, dn) in processor.Dns.All) snapshots.Add("dn " + key, SnapshotCodec.Encode(SnapshotMapper.ToRecord(dn), null));
+        foreach (var (key, agent) in processor.Agents.All) snapshots.Add("agent " + key, SnapshotCodec.Encode(SnapshotMapper.ToRecord(agent)));
+        foreach (var (key, dn) in processor.Dns.All) snapshots.Add("dn " + key, SnapshotCodec.Encode(SnapshotMapper.ToRecord(dn)));
         return snapshots;
     }
 

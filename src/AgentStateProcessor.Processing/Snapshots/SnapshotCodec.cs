@@ -7,63 +7,42 @@ using Avro.IO;
 namespace AgentStateProcessor.Processing.Snapshots;
 
 /// <summary>
-/// Snapshot value bytes, the body written by Apache.Avro: with a schema registry, the Confluent
-/// wire format (magic 0, big-endian schema id, body); without one, Avro single-object encoding
-/// (C3 01, the schema's CRC-64-AVRO fingerprint little-endian, body), which Apache.Avro for .NET
-/// does not implement.
+/// Snapshot value bytes without a schema registry: Avro single-object encoding (C3 01, the schema's
+/// CRC-64-AVRO fingerprint little-endian, the body Apache.Avro writes). Apache.Avro for .NET does not
+/// implement the 10-byte header, so it is ours. With a registry, Confluent's serializer writes the
+/// snapshots instead.
 /// </summary>
 public static class SnapshotCodec
 {
     public const int SingleObjectHeaderLength = 10;
-    public const int ConfluentHeaderLength = 5;
 
     private static readonly ConditionalWeakTable<RecordSchema, Format> Formats = new();
 
-    public static byte[] Encode(GenericRecord snapshot, int? registrySchemaId)
+    public static byte[] Encode(GenericRecord snapshot)
     {
         var format = FormatOf(snapshot.Schema);
         using var stream = new MemoryStream();
-        Span<byte> header = stackalloc byte[SingleObjectHeaderLength];
-        if (registrySchemaId is { } id)
-        {
-            header[0] = 0;
-            BinaryPrimitives.WriteInt32BigEndian(header[1..], id);
-            stream.Write(header[..ConfluentHeaderLength]);
-        }
-        else
-        {
-            format.SingleObjectHeader.CopyTo(header);
-            stream.Write(header);
-        }
+        stream.Write(format.SingleObjectHeader);
         format.Writer.Write(snapshot, new BinaryEncoder(stream));
         return stream.ToArray();
     }
 
-    /// <summary>Reads a snapshot this processor wrote, in either framing.</summary>
+    /// <summary>Reads a snapshot this processor wrote in single-object encoding.</summary>
     /// <exception cref="AvroException">The bytes are not a snapshot of <paramref name="schema"/>.</exception>
     public static GenericRecord Decode(RecordSchema schema, ReadOnlySpan<byte> value)
     {
         var format = FormatOf(schema);
-        int headerLength;
-        if (value.Length >= SingleObjectHeaderLength && value[0] == 0xC3 && value[1] == 0x01)
+        if (value.Length < SingleObjectHeaderLength || value[0] != 0xC3 || value[1] != 0x01)
         {
-            if (!value[..SingleObjectHeaderLength].SequenceEqual(format.SingleObjectHeader))
-            {
-                throw new AvroException(
-                    $"snapshot's schema fingerprint {BinaryPrimitives.ReadUInt64LittleEndian(value[2..]):x16} is not {schema.Name}'s {format.Fingerprint:x16}");
-            }
-            headerLength = SingleObjectHeaderLength;
+            throw new AvroException($"snapshot of {value.Length} bytes does not start with C3 01 (Avro single-object encoding)");
         }
-        else if (value.Length >= ConfluentHeaderLength && value[0] == 0)
+        if (!value[..SingleObjectHeaderLength].SequenceEqual(format.SingleObjectHeader))
         {
-            headerLength = ConfluentHeaderLength;
-        }
-        else
-        {
-            throw new AvroException($"snapshot of {value.Length} bytes starts with neither C3 01 (single-object encoding) nor 0 (Confluent wire format)");
+            throw new AvroException(
+                $"snapshot's schema fingerprint {BinaryPrimitives.ReadUInt64LittleEndian(value[2..]):x16} is not {schema.Name}'s {format.Fingerprint:x16}");
         }
 
-        using var stream = new MemoryStream(value[headerLength..].ToArray(), writable: false);
+        using var stream = new MemoryStream(value[SingleObjectHeaderLength..].ToArray(), writable: false);
         GenericRecord record;
         try
         {

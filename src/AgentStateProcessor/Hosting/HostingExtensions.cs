@@ -2,6 +2,7 @@ using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.SchemaRegistry;
 using AgentStateProcessor.Schemas;
+using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,10 +35,9 @@ internal static class HostingExtensions
             sp.GetRequiredService<ILogger<TopicProvisioner>>()));
         if (builder.Configuration.GetSection(SchemaRegistryOptions.SectionName)["Url"] is { Length: > 0 })
         {
-            services.AddSingleton(sp => new SchemaRegistryClient(
-                SchemaRegistryClient.CreateHttpClient(),
-                sp.GetRequiredService<IOptions<SchemaRegistryOptions>>().Value,
-                sp.GetRequiredService<ILogger<SchemaRegistryClient>>()));
+            // One client for the whole process: it caches schemas and ids for serializer and deserializer alike.
+            services.AddSingleton<ISchemaRegistryClient>(sp =>
+                SchemaRegistryClientFactory.Create(sp.GetRequiredService<IOptions<SchemaRegistryOptions>>().Value));
         }
         services.AddHostedService<ProcessorService>();
 

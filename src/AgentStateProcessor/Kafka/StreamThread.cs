@@ -31,7 +31,7 @@ internal sealed class StreamThread : IDisposable
     private readonly ProcessingOptions _processing;
     private readonly TopicLayout _layout;
     private readonly EventIntake _intake;
-    private readonly SnapshotSchemaIds _schemaIds;
+    private readonly ISnapshotFormat _snapshotFormat;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
@@ -45,13 +45,13 @@ internal sealed class StreamThread : IDisposable
     private DateTime _nextCommit;
 
     public StreamThread(KafkaOptions kafka, TopicOptions topics, ProcessingOptions processing, TopicLayout layout,
-        EventIntake intake, SnapshotSchemaIds schemaIds, PipelineMetrics metrics, ILogger logger)
+        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, ILogger logger)
     {
         _topics = topics;
         _processing = processing;
         _layout = layout;
         _intake = intake;
-        _schemaIds = schemaIds;
+        _snapshotFormat = snapshotFormat;
         _metrics = metrics;
         _logger = logger;
         _exactlyOnce = processing.Guarantee == ProcessingGuarantee.ExactlyOnce;
@@ -242,8 +242,8 @@ internal sealed class StreamThread : IDisposable
     private void Commit()
     {
         _nextCommit = DateTime.UtcNow + _processing.CommitInterval;
-        var snapshots = WriteSnapshots(_agentTasks.Values, SnapshotMapper.ToRecord, _schemaIds.Agent)
-            + WriteSnapshots(_dnTasks.Values, SnapshotMapper.ToRecord, _schemaIds.Dn);
+        var snapshots = WriteSnapshots(_agentTasks.Values, SnapshotMapper.ToRecord)
+            + WriteSnapshots(_dnTasks.Values, SnapshotMapper.ToRecord);
         var offsets = new List<TopicPartitionOffset>();
         WriteProgress(_agentTasks.Values.Select(t => (t.Source, t.NextOffset, t.CommittedOffset)), offsets);
         WriteProgress(_dnTasks.Values.Select(t => (t.Source, t.NextOffset, t.CommittedOffset)), offsets);
@@ -270,7 +270,7 @@ internal sealed class StreamThread : IDisposable
         _metrics.Committed(snapshots, CountAgentsByState());
     }
 
-    private int WriteSnapshots<TState>(IEnumerable<StreamTask<TState>> tasks, Func<TState, GenericRecord> toRecord, int? schemaId)
+    private int WriteSnapshots<TState>(IEnumerable<StreamTask<TState>> tasks, Func<TState, GenericRecord> toRecord)
         where TState : class
     {
         var written = 0;
@@ -281,7 +281,7 @@ internal sealed class StreamThread : IDisposable
                 Send(task.Snapshots, new Message<byte[]?, byte[]?>
                 {
                     Key = Encoding.UTF8.GetBytes(key),
-                    Value = SnapshotCodec.Encode(toRecord(state), schemaId),
+                    Value = _snapshotFormat.Serialize(task.Snapshots.Topic, toRecord(state)),
                 });
                 written++;
             }
@@ -363,9 +363,9 @@ internal sealed class StreamThread : IDisposable
             TState state;
             try
             {
-                state = toState(SnapshotCodec.Decode(schema, record.Message.Value));
+                state = toState(_snapshotFormat.Deserialize(record.Topic, schema, record.Message.Value));
             }
-            catch (Exception e) when (e is AvroException or InvalidCastException or FormatException)
+            catch (Exception e) when (e is InvalidDataException or AvroException or InvalidCastException or FormatException)
             {
                 throw new InvalidDataException(
                     $"snapshot {record.Topic}[{record.Partition.Value}]@{record.Offset.Value} cannot be read as {schema.Name}: {e.Message}", e);
@@ -432,6 +432,3 @@ internal sealed class StreamThread : IDisposable
         _restorer.Dispose();
     }
 }
-
-/// <summary>Schema registry ids of the snapshot schemas; null without a registry (single-object encoding).</summary>
-internal sealed record SnapshotSchemaIds(int? Agent, int? Dn);

@@ -1,67 +1,113 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
-using Avro;
-using Avro.Generic;
-using Avro.IO;
 using AgentStateProcessor.Processing.Intake;
+using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using AvroSchema = Avro.Schema;
+using ConfluentRegistryException = Confluent.SchemaRegistry.SchemaRegistryException;
 
 namespace AgentStateProcessor.SchemaRegistry;
 
-// Transitional: replaced by Confluent.SchemaRegistry.Serdes.Avro's AvroDeserializer<GenericRecord>.
 /// <summary>
-/// Decodes a Confluent-framed Avro value (magic byte 0, 4-byte big-endian schema id, body) with
-/// its writer's schema, fetched from the registry once per id and parsed by Apache.Avro.
+/// Decodes Confluent-framed Avro input into a record of its writer's schema with Confluent's
+/// <see cref="AvroDeserializer{T}"/>; <see cref="Decode"/> is the pipeline's <see cref="FramedAvroDecoder"/>.
+/// A value bad in itself becomes a failure with an intake code; a registry that cannot be asked, or
+/// refuses the credentials, throws, so the record is not dead-lettered for the registry's fault.
+/// Writer schemas are fetched once per id and kept by the shared client.
 /// </summary>
-internal sealed class RegistryAvroDecoder(SchemaRegistryClient registry, CancellationToken cancellationToken)
+internal sealed class RegistryAvroDecoder
 {
-    private readonly ConcurrentDictionary<int, WriterSchema> _writerSchemas = new();
+    private const int HeaderLength = 5;
 
-    /// <summary>A registered schema and, when it is a record, Apache.Avro's reader of it (built once: building resolves the schema).</summary>
-    private sealed record WriterSchema(Schema Schema, GenericDatumReader<GenericRecord>? Reader);
+    private readonly ISchemaRegistryClient _registry;
+    private readonly AvroDeserializer<GenericRecord> _deserializer;
 
-    /// <exception cref="SchemaRegistryException">The registry could not be asked (retrying later may work).</exception>
-    public FramedAvroResult Decode(ReadOnlyMemory<byte> value, string topic)
+    public RegistryAvroDecoder(ISchemaRegistryClient registry)
     {
-        var schemaId = BinaryPrimitives.ReadInt32BigEndian(value.Span[1..5]);
-        WriterSchema writerSchema;
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        // The writer's schema comes from the id alone; no subject is needed, and None spares the
+        // association lookup that Confluent's default strategy makes per topic.
+        _deserializer = new AvroDeserializer<GenericRecord>(registry, new AvroDeserializerConfig { SubjectNameStrategy = SubjectNameStrategy.None });
+    }
+
+    /// <summary>Synchronous for the stream thread: blocks only the first time a schema id is seen.</summary>
+    /// <exception cref="SchemaRegistryUnavailableException">The registry could not be reached or answered 5xx after its retries.</exception>
+    /// <exception cref="SchemaRegistryAuthenticationException">The registry refused the credentials (401/403).</exception>
+    public FramedAvroResult Decode(ReadOnlyMemory<byte> value, string topic) =>
+        DecodeAsync(value, topic).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Decode"/>
+    public async Task<FramedAvroResult> DecodeAsync(ReadOnlyMemory<byte> value, string topic)
+    {
+        if (value.Length < HeaderLength || value.Span[0] != 0)
+        {
+            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed,
+                $"value of {value.Length} bytes is not in the Confluent wire format (magic byte 0 and a 4-byte schema id before the Avro body)");
+        }
+        var schemaId = BinaryPrimitives.ReadInt32BigEndian(value.Span[1..HeaderLength]);
+
+        GenericRecord? record;
         try
         {
-            writerSchema = WriterSchemaOf(schemaId);
+            record = await _deserializer.DeserializeAsync(value, isNull: false, new SerializationContext(MessageComponentType.Value, topic)).ConfigureAwait(false);
         }
-        catch (SchemaRegistryException e) when (e.IsSchemaNotFound)
+        catch (ConfluentRegistryException e) when (e.ErrorCode == SchemaRegistryFailures.SchemaNotFoundErrorCode)
         {
             return FramedAvroResult.Failed(IntakeCodes.UnknownSchemaId, $"schema id {schemaId} is not known to the schema registry");
         }
-        catch (SchemaParseException e)
+        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}") is { } failure)
         {
-            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId} is not a schema Apache.Avro can parse: {e.Message}");
+            throw failure;
         }
-        if (writerSchema.Reader is not { } reader)
+        catch (ConfluentRegistryException e)
         {
-            return FramedAvroResult.Failed(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is not a record schema");
-        }
-
-        using var body = new MemoryStream(value[5..].ToArray(), writable: false);
-        try
-        {
-            var record = reader.Read(null!, new BinaryDecoder(body));
-            return body.Position == body.Length
-                ? FramedAvroResult.Decoded(record)
-                : FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {body.Length - body.Position} bytes after the record");
+            // Any other refusal (a 404 from a proxy or a wrong path prefix, say) is the registry's
+            // problem, not the record's: dead-lettering on it could empty a topic into the dead letters.
+            throw new SchemaRegistryUnavailableException(
+                $"The schema registry answered HTTP {(int)e.Status} while fetching the writer schema of id {schemaId}: {e.Message}", e);
         }
         catch (Exception e)
         {
-            // Apache.Avro reports a damaged body as whatever its stream or conversion threw; the bytes are bad, not the service.
-            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {e.Message}");
+            return await BodyFailure(schemaId, $"{e.GetType().Name}: {e.Message}", e).ConfigureAwait(false);
         }
+
+        return record is not null
+            ? FramedAvroResult.Decoded(record)
+            : await BodyFailure(schemaId, "the body decoded to nothing", null).ConfigureAwait(false);
     }
 
-    /// <summary>The schema registered under <paramref name="schemaId"/>, fetched once and parsed once: an id never changes its schema.</summary>
-    private WriterSchema WriterSchemaOf(int schemaId)
+    /// <summary>
+    /// The verdict on a value that did not decode to a record. Only a value whose writer schema the
+    /// registry gave us can be blamed for it: the schema is then in the client's cache and says
+    /// whether it is a record. When the schema cannot be had, the failure was the registry's.
+    /// </summary>
+    private async Task<FramedAvroResult> BodyFailure(int schemaId, string reason, Exception? failure)
     {
-        if (_writerSchemas.TryGetValue(schemaId, out var cached)) return cached;
-        var schema = Schema.Parse(registry.GetSchemaByIdAsync(schemaId, cancellationToken).GetAwaiter().GetResult());
-        var reader = schema is RecordSchema record ? new GenericDatumReader<GenericRecord>(record, record) : null;
-        return _writerSchemas.GetOrAdd(schemaId, new WriterSchema(schema, reader));
+        string writer;
+        try
+        {
+            writer = (await _registry.GetSchemaBySubjectAndIdAsync(null, schemaId).ConfigureAwait(false)).SchemaString;
+        }
+        catch (Exception e)
+        {
+            var operation = $"fetching the writer schema of id {schemaId}";
+            throw SchemaRegistryFailures.Classify(e, operation)
+                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e);
+        }
+
+        AvroSchema parsed;
+        try
+        {
+            parsed = AvroSchema.Parse(writer);
+        }
+        catch (Exception e)
+        {
+            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: the writer schema does not parse: {e.Message}");
+        }
+        return parsed.Tag == AvroSchema.Type.Record
+            ? FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, $"schema id {schemaId}: {reason}")
+            : FramedAvroResult.Failed(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is a {parsed.Tag} schema, not a record");
     }
 }

@@ -59,14 +59,13 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         AssertAllFramedWith(topics.AgentSnapshots, agentSchemaId);
         AssertAllFramedWith(topics.DnSnapshots, dnSchemaId);
 
-        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots)[Key].State;
+        using var registry = SchemaRegistryClientFactory.Create(new SchemaRegistryOptions { Url = _registry.Url.ToString() });
+        var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots, registry)[Key].State;
         Assert.Equal((AgentStatus.NotReady, "6001", "Lunch", 1767620000_123456L), (agent.State, agent.Dn, agent.ReasonCode, agent.LoggedInSince));
         Assert.Equal(["9100"], agent.Queues.ToArray());
-        using var http = SchemaRegistryClient.CreateHttpClient();
-        var registry = new SchemaRegistryClient(http, new SchemaRegistryOptions { Url = _registry.Url });
-        var reference = ReferenceRun.Of(input, decodeFramedAvro: new RegistryAvroDecoder(registry, CancellationToken.None).Decode);
-        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots));
-        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots));
+        var reference = ReferenceRun.Of(input, decodeFramedAvro: new RegistryAvroDecoder(registry).Decode);
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots, registry));
+        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(fixture.BootstrapServers, topics.DnSnapshots, registry));
         var deadLetter = Assert.Single(reference.DeadLetters);
         Assert.Equal((Processing.Intake.IntakeCodes.UnknownSchemaId, input[^1].Position), (deadLetter.Code, deadLetter.Record.Position));
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters));

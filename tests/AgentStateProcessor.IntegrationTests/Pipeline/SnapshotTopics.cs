@@ -3,7 +3,9 @@ using Avro.Generic;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Snapshots;
+using AgentStateProcessor.SchemaRegistry;
 using Confluent.Kafka;
+using Confluent.SchemaRegistry;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
@@ -16,21 +18,27 @@ internal sealed record Snapshot<TState>(string Key, TState State, int Partition,
 /// </summary>
 internal static class SnapshotTopics
 {
-    public static IReadOnlyDictionary<string, Snapshot<AgentState>> ReadAgents(string bootstrapServers, string topic) =>
-        ReadLatest(bootstrapServers, topic, SnapshotSchemas.Agent, SnapshotMapper.ToAgentState);
+    /// <param name="registry">For snapshots in the Confluent wire format: decoded with Confluent's deserializer, as a registry user would.</param>
+    public static IReadOnlyDictionary<string, Snapshot<AgentState>> ReadAgents(string bootstrapServers, string topic, ISchemaRegistryClient? registry = null) =>
+        ReadLatest(bootstrapServers, topic, SnapshotSchemas.Agent, SnapshotMapper.ToAgentState, registry);
 
-    public static IReadOnlyDictionary<string, Snapshot<DnState>> ReadDns(string bootstrapServers, string topic) =>
-        ReadLatest(bootstrapServers, topic, SnapshotSchemas.Dn, SnapshotMapper.ToDnState);
+    /// <inheritdoc cref="ReadAgents"/>
+    public static IReadOnlyDictionary<string, Snapshot<DnState>> ReadDns(string bootstrapServers, string topic, ISchemaRegistryClient? registry = null) =>
+        ReadLatest(bootstrapServers, topic, SnapshotSchemas.Dn, SnapshotMapper.ToDnState, registry);
 
     private static Dictionary<string, Snapshot<TState>> ReadLatest<TState>(
-        string bootstrapServers, string topic, RecordSchema schema, Func<GenericRecord, TState> toState)
+        string bootstrapServers, string topic, RecordSchema schema, Func<GenericRecord, TState> toState, ISchemaRegistryClient? registry)
     {
+        var registryDecoder = registry is null ? null : new RegistryAvroDecoder(registry);
+        GenericRecord Decode(byte[] value) => registryDecoder is null
+            ? SnapshotCodec.Decode(schema, value)
+            : registryDecoder.Decode(value, topic).Record ?? throw new InvalidDataException($"a snapshot of {topic} that Confluent's deserializer cannot read");
         var latest = new Dictionary<string, Snapshot<TState>>(StringComparer.Ordinal);
         foreach (var record in KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic))
         {
             var key = record.KeyText() ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} has no key");
             var value = record.Message.Value ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} of {key} is a tombstone");
-            var snapshot = new Snapshot<TState>(key, toState(SnapshotCodec.Decode(schema, value)), record.Partition.Value, record.Offset.Value, value);
+            var snapshot = new Snapshot<TState>(key, toState(Decode(value)), record.Partition.Value, record.Offset.Value, value);
             if (latest.TryGetValue(key, out var earlier) && earlier.Partition != snapshot.Partition)
             {
                 Assert.Fail($"{key} has snapshots on partitions {earlier.Partition} and {snapshot.Partition} of {topic}: a changelog must keep a key on one partition");
@@ -44,3 +52,4 @@ internal static class SnapshotTopics
     public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic) =>
         KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic);
 }
+

@@ -66,7 +66,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
         var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-registry",
             extra: [("SchemaRegistry:Url", $"http://127.0.0.1:{closedPort}"), ("SchemaRegistry:MaxRetries", "0")]));
 
-        Assert.IsType<SchemaRegistryException>(failure);
+        Assert.IsType<SchemaRegistryUnavailableException>(failure);
         Assert.Contains($"127.0.0.1:{closedPort}", failure.Message);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,22 +9,30 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 
 /// <summary>
-/// A Confluent Schema Registry stand-in on 127.0.0.1 and a free port, implementing the two endpoints
-/// the processor uses with the registry's documented answers, plus the knobs tests need: a request
-/// log, failing or delaying the next requests, and optional basic authentication.
+/// A Confluent Schema Registry stand-in on 127.0.0.1 and a free port, implementing the endpoints
+/// Confluent's client calls for Avro serdes with the registry's documented answers (register, look
+/// up, latest version, schema by id; query strings such as <c>?normalize=false</c> or
+/// <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
+/// headers, failing or delaying the next requests, and optional basic or bearer authentication,
+/// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too;
+/// over https when given a certificate, recording the client certificate each connection presents.
 /// </summary>
 internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 {
     public const string MediaType = "application/vnd.schemaregistry.v1+json";
+    public const string TokenPath = "/oauth2/token";
 
     private readonly WebApplication _app;
     private readonly (string Username, string Password)? _requiredCredentials;
+    private readonly string? _requiredBearerToken;
+    private readonly (string ClientId, string ClientSecret)? _oauthClient;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Lock _gate = new();
@@ -33,15 +42,25 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private readonly int _firstId;
     private int _failuresLeft;
     private HttpStatusCode _failureStatus;
+    private bool _failureWithRegistryBody;
     private int _delaysLeft;
     private TimeSpan _delay;
 
-    private TestSchemaRegistryServer(WebApplication app, (string, string)? requiredCredentials, int firstId)
+    private TestSchemaRegistryServer(
+        WebApplication app, (string, string)? requiredCredentials, string? requiredBearerToken, (string, string)? oauthClient, int firstId)
     {
         _app = app;
         _requiredCredentials = requiredCredentials;
+        _oauthClient = oauthClient;
+        _requiredBearerToken = oauthClient is null ? requiredBearerToken : IssuedToken;
         _firstId = firstId;
     }
+
+    /// <summary>The access token the OAuth endpoint issues.</summary>
+    public string IssuedToken { get; } = "issued-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The OAuth client-credentials token endpoint; served only when started with an OAuth client.</summary>
+    public Uri TokenEndpoint => new(Url, TokenPath);
 
     public Uri Url { get; private set; } = null!;
 
@@ -51,22 +70,47 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 
     /// <param name="requiredCredentials">When set, every request without these basic-auth credentials gets 401.</param>
     /// <param name="pathBase">Serve under this path prefix, like a registry behind a reverse proxy.</param>
-    public static async Task<TestSchemaRegistryServer> StartAsync((string Username, string Password)? requiredCredentials = null, string? pathBase = null)
+    /// <param name="requiredBearerToken">When set, every request without <c>Authorization: Bearer</c> and this token gets 401.</param>
+    /// <param name="oauthClient">
+    /// When set, <see cref="TokenEndpoint"/> issues <see cref="IssuedToken"/> to this client (and 401 to
+    /// any other), and every registry request without that bearer token gets 401.
+    /// </param>
+    /// <param name="tlsCertificate">When set, serve https with it, asking for (not requiring) a client certificate.</param>
+    public static async Task<TestSchemaRegistryServer> StartAsync(
+        (string Username, string Password)? requiredCredentials = null,
+        string? pathBase = null,
+        string? requiredBearerToken = null,
+        (string ClientId, string ClientSecret)? oauthClient = null,
+        X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tlsCertificate is not null)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = tlsCertificate,
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
 
         // Ids do not start at 1, so a client that makes ids up instead of reading them is caught.
-        var server = new TestSchemaRegistryServer(app, requiredCredentials, firstId: Random.Shared.Next(100, 10_000));
+        var server = new TestSchemaRegistryServer(app, requiredCredentials, requiredBearerToken, oauthClient, firstId: Random.Shared.Next(100, 10_000));
         app.Use(server.InterceptAsync);
         if (pathBase is not null)
         {
             app.UsePathBase(pathBase);
         }
         app.MapPost("/subjects/{subject}/versions", server.RegisterAsync);
+        app.MapPost("/subjects/{subject}", server.LookUpAsync);
+        app.MapGet("/subjects/{subject}/versions/latest", server.GetLatest);
         app.MapGet("/schemas/ids/{id:int}", server.GetSchemaById);
+        app.MapPost(TokenPath, server.IssueTokenAsync);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -74,13 +118,44 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The next <paramref name="count"/> requests get <paramref name="status"/> with a registry error body.</summary>
-    public void FailNextRequests(int count, HttpStatusCode status = HttpStatusCode.InternalServerError)
+    /// <summary>
+    /// The next <paramref name="count"/> requests get <paramref name="status"/>, with a registry error
+    /// body or, with <paramref name="registryBody"/> false, plain text as a proxy in front of it would send.
+    /// </summary>
+    public void FailNextRequests(int count, HttpStatusCode status = HttpStatusCode.InternalServerError, bool registryBody = true)
     {
         lock (_gate)
         {
             _failuresLeft = count;
             _failureStatus = status;
+            _failureWithRegistryBody = registryBody;
+        }
+    }
+
+    /// <summary>An http URL on 127.0.0.1 where nothing listens: connections to it are refused.</summary>
+    public static Uri UnusedUrl()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
+
+    /// <summary>Registers <paramref name="schemaJson"/> under <paramref name="subject"/> as a client would, without a request; returns its id.</summary>
+    public int Register(string subject, string schemaJson)
+    {
+        var normalized = Normalize(schemaJson) ?? throw new ArgumentException($"Not a schema: {schemaJson}", nameof(schemaJson));
+        return Register(subject, schemaJson, normalized).Id;
+    }
+
+    /// <summary>The subjects each registered schema id is a version of.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> Subjects
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _versionsBySubject.ToDictionary(p => p.Key, p => (IReadOnlyList<int>)[.. p.Value]);
+            }
         }
     }
 
@@ -114,10 +189,14 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private async Task InterceptAsync(HttpContext context, RequestDelegate next)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, authorization, context.Request.ContentType));
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        _requests.Enqueue(new RecordedRequest(
+            context.Request.Method, context.Request.Path + context.Request.QueryString, authorization, context.Request.ContentType, headers,
+            context.Connection.ClientCertificate?.Subject));
 
         TimeSpan? delay = null;
         HttpStatusCode? failure = null;
+        var registryBody = true;
         lock (_gate)
         {
             if (_delaysLeft > 0)
@@ -129,6 +208,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             {
                 _failuresLeft--;
                 failure = _failureStatus;
+                registryBody = _failureWithRegistryBody;
             }
         }
 
@@ -146,7 +226,26 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         }
         if (failure is { } status)
         {
-            await WriteErrorAsync(context, status, (int)status * 100 + 1, "Injected failure");
+            if (registryBody)
+            {
+                await WriteErrorAsync(context, status, (int)status * 100 + 1, "Injected failure");
+            }
+            else
+            {
+                context.Response.StatusCode = (int)status;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body>Injected failure</body></html>");
+            }
+            return;
+        }
+        if (context.Request.Path == TokenPath)
+        {
+            await next(context);
+            return;
+        }
+        if (_requiredBearerToken is { } token && authorization != "Bearer " + token)
+        {
+            await WriteErrorAsync(context, HttpStatusCode.Unauthorized, 401, "Unauthorized");
             return;
         }
         if (_requiredCredentials is var (username, password)
@@ -160,11 +259,82 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 
     private async Task RegisterAsync(HttpContext context, string subject)
     {
+        if (await ReadSchemaAsync(context) is not var (schema, normalized))
+        {
+            return;
+        }
+        var (id, _) = Register(subject, schema, normalized);
+        await WriteJsonAsync(context, HttpStatusCode.OK, new JsonObject { ["id"] = id });
+    }
+
+    /// <summary>Whether the schema is registered under the subject, answered as the registry does: its subject, version, id and text.</summary>
+    private async Task LookUpAsync(HttpContext context, string subject)
+    {
+        if (await ReadSchemaAsync(context) is not var (_, normalized))
+        {
+            return;
+        }
+        RegisteredVersion? found = null;
+        lock (_gate)
+        {
+            if (!_versionsBySubject.TryGetValue(subject, out var versions))
+            {
+                found = new RegisteredVersion(0, 0, "");
+            }
+            else if (_idsBySchema.TryGetValue(normalized, out var id) && versions.IndexOf(id) is var index and >= 0)
+            {
+                found = new RegisteredVersion(id, index + 1, _schemasById[id]);
+            }
+        }
+        await (found switch
+        {
+            null => WriteErrorAsync(context, HttpStatusCode.NotFound, 40403, "Schema not found"),
+            { Version: 0 } => WriteErrorAsync(context, HttpStatusCode.NotFound, 40401, "Subject not found"),
+            var v => WriteJsonAsync(context, HttpStatusCode.OK, VersionJson(subject, v)),
+        });
+    }
+
+    private async Task IssueTokenAsync(HttpContext context)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync() : null;
+        var known = _oauthClient is { } client && form is not null
+            && form["grant_type"].ToString() == "client_credentials"
+            && form["client_id"].ToString() == client.ClientId
+            && form["client_secret"].ToString() == client.ClientSecret;
+        await (known
+            ? WriteJsonAsync(context, HttpStatusCode.OK, new JsonObject
+            {
+                ["access_token"] = IssuedToken, ["token_type"] = "bearer", ["expires_in"] = 3600, ["scope"] = form!["scope"].ToString(),
+            })
+            : WriteJsonAsync(context, HttpStatusCode.Unauthorized, new JsonObject { ["error"] = "invalid_client" }));
+    }
+
+    private Task GetLatest(HttpContext context, string subject)
+    {
+        RegisteredVersion? latest = null;
+        lock (_gate)
+        {
+            if (_versionsBySubject.TryGetValue(subject, out var versions) && versions.Count > 0)
+            {
+                latest = new RegisteredVersion(versions[^1], versions.Count, _schemasById[versions[^1]]);
+            }
+        }
+        return latest is null
+            ? WriteErrorAsync(context, HttpStatusCode.NotFound, 40401, "Subject not found")
+            : WriteJsonAsync(context, HttpStatusCode.OK, VersionJson(subject, latest));
+    }
+
+    private static JsonObject VersionJson(string subject, RegisteredVersion version) =>
+        new() { ["subject"] = subject, ["version"] = version.Version, ["id"] = version.Id, ["schema"] = version.Schema };
+
+    /// <summary>The request's Avro schema and its normalized form; answers the request itself when there is none.</summary>
+    private static async Task<(string Schema, string Normalized)?> ReadSchemaAsync(HttpContext context)
+    {
         var contentType = context.Request.ContentType ?? "";
         if (!contentType.StartsWith(MediaType, StringComparison.Ordinal) && !contentType.StartsWith("application/json", StringComparison.Ordinal))
         {
             await WriteErrorAsync(context, HttpStatusCode.UnsupportedMediaType, 415, $"Unsupported media type {contentType}");
-            return;
+            return null;
         }
 
         string? schema = null;
@@ -182,25 +352,28 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         if (normalized is null)
         {
             await WriteErrorAsync(context, HttpStatusCode.UnprocessableEntity, 42201, "Invalid schema");
-            return;
+            return null;
         }
+        return (schema!, normalized);
+    }
 
-        int id;
+    private (int Id, int Version) Register(string subject, string schema, string normalized)
+    {
         lock (_gate)
         {
-            if (!_idsBySchema.TryGetValue(normalized, out id))
+            if (!_idsBySchema.TryGetValue(normalized, out var id))
             {
                 id = _firstId + _idsBySchema.Count;
                 _idsBySchema.Add(normalized, id);
-                _schemasById.Add(id, schema!);
+                _schemasById.Add(id, schema);
             }
             var versions = _versionsBySubject.TryGetValue(subject, out var existing) ? existing : _versionsBySubject[subject] = [];
             if (!versions.Contains(id))
             {
                 versions.Add(id);
             }
+            return (id, versions.IndexOf(id) + 1);
         }
-        await WriteJsonAsync(context, HttpStatusCode.OK, new JsonObject { ["id"] = id });
     }
 
     private Task GetSchemaById(HttpContext context, int id)
@@ -250,4 +423,8 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string PathAndQuery, string Authorization, string? ContentType);
+internal sealed record RecordedRequest(
+    string Method, string PathAndQuery, string Authorization, string? ContentType, IReadOnlyDictionary<string, string> Headers,
+    string? ClientCertificateSubject);
+
+internal sealed record RegisteredVersion(int Id, int Version, string Schema);

@@ -19,10 +19,10 @@ public sealed class SnapshotMapperTests
             var state = RandomStates.Agent(random, withNullables);
 
             var record = SnapshotMapper.ToRecord(state);
-            var bytes = SnapshotCodec.Encode(record, registrySchemaId: null);
+            var bytes = SnapshotCodec.Encode(record);
             var decoded = SnapshotCodec.Decode(SnapshotSchemas.Agent, bytes);
 
-            Assert.Equal(bytes, SnapshotCodec.Encode(decoded, registrySchemaId: null));
+            Assert.Equal(bytes, SnapshotCodec.Encode(decoded));
             StateAssert.Equal(state, SnapshotMapper.ToAgentState(decoded));
             StateAssert.Equal(state, SnapshotMapper.ToAgentState(record));
         }
@@ -41,10 +41,10 @@ public sealed class SnapshotMapperTests
             var state = RandomStates.Dn(random, withNullables, inputPartitions);
 
             var record = SnapshotMapper.ToRecord(state);
-            var bytes = SnapshotCodec.Encode(record, registrySchemaId: 5);
+            var bytes = SnapshotCodec.Encode(record);
             var decoded = SnapshotCodec.Decode(SnapshotSchemas.Dn, bytes);
 
-            Assert.Equal(bytes, SnapshotCodec.Encode(decoded, registrySchemaId: 5));
+            Assert.Equal(bytes, SnapshotCodec.Encode(decoded));
             StateAssert.Equal(state, SnapshotMapper.ToDnState(record));
             var restored = SnapshotMapper.ToDnState(decoded);
             StateAssert.Equal(state, restored);
@@ -89,17 +89,17 @@ public sealed class SnapshotMapperTests
     public void Dn_input_positions_read_back_in_any_map_order_give_the_same_state_and_bytes()
     {
         var state = RandomStates.Dn(new Random(3), withNullables: true, inputPartitions: 6);
-        var canonical = SnapshotCodec.Encode(SnapshotMapper.ToRecord(state), null);
+        var canonical = SnapshotCodec.Encode(SnapshotMapper.ToRecord(state));
 
         var reordered = SnapshotMapper.ToRecord(state);
         var positions = (IDictionary<string, object>)reordered["inputPositions"];
         reordered.Add("inputPositions", positions.Reverse().ToDictionary(p => p.Key, p => p.Value));
-        var reorderedBytes = SnapshotCodec.Encode(reordered, null);
+        var reorderedBytes = SnapshotCodec.Encode(reordered);
         Assert.NotEqual(canonical, reorderedBytes); // the map order is in the bytes; only the state is canonical
 
         var restored = SnapshotMapper.ToDnState(SnapshotCodec.Decode(SnapshotSchemas.Dn, reorderedBytes));
 
         StateAssert.Equal(state, restored);
-        Assert.Equal(canonical, SnapshotCodec.Encode(SnapshotMapper.ToRecord(restored), null));
+        Assert.Equal(canonical, SnapshotCodec.Encode(SnapshotMapper.ToRecord(restored)));
     }
 }

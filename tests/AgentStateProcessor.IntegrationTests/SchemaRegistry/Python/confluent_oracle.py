@@ -1,0 +1,53 @@
+"""The python3-avro side of the Confluent wire-format cross-check (Apache Avro 1.11.1, Debian python3-avro).
+
+Usage: /usr/bin/python3 confluent_oracle.py cases.json results.json
+
+cases.json: {"schemas": {"agent": "<path of AgentSnapshot.avsc>", "dn": "..."},
+             "decode": [{"schema": "agent", "hex": "<Confluent-framed value written by Confluent's .NET serializer>"}],
+             "encode": [{"schema": "dn", "id": <registry id>, "datum": {<plain datum>}}]}
+Plain datums are as in snapshot_oracle.py (unions unwrapped, enums as symbols, timestamps as epoch microseconds).
+
+results.json: {"decoded": [{"magic": 0, "id": <schema id>, "trailingBytes": 0, "datum": {...}}],
+               "encoded": ["<magic byte 0, the id big-endian, python's body>"]}
+"""
+import io
+import json
+import struct
+import sys
+
+import avro.io
+import avro.schema
+
+from snapshot_oracle import to_plain, to_python
+
+
+def decode(schema, message):
+    magic, (schema_id,), body = message[0], struct.unpack(">i", message[1:5]), message[5:]
+    decoder = avro.io.BinaryDecoder(io.BytesIO(body))
+    datum = avro.io.DatumReader(schema, schema).read(decoder)
+    return {"magic": magic, "id": schema_id, "trailingBytes": len(body) - decoder.reader.tell(), "datum": to_plain(datum)}
+
+
+def encode(schema, schema_id, datum):
+    buffer = io.BytesIO()
+    avro.io.DatumWriter(schema).write(to_python(schema, datum), avro.io.BinaryEncoder(buffer))
+    return (b"\x00" + struct.pack(">i", schema_id) + buffer.getvalue()).hex()
+
+
+def main(cases_path, results_path):
+    with open(cases_path, encoding="utf-8") as f:
+        cases = json.load(f)
+    schemas = {}
+    for name, path in cases["schemas"].items():
+        with open(path, encoding="utf-8") as f:
+            schemas[name] = avro.schema.parse(f.read())
+    results = {
+        "decoded": [decode(schemas[c["schema"]], bytes.fromhex(c["hex"])) for c in cases["decode"]],
+        "encoded": [encode(schemas[c["schema"]], c["id"], c["datum"]) for c in cases["encode"]],
+    }
+    with open(results_path, "w", encoding="utf-8") as f:
+        json.dump(results, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
