@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs on Debian: kcat and kafka-python (independent
-# Kafka clients used by the tests) and python3-avro (the independent Avro implementation the codec
-# is checked against). The Kafka client's native library is not among them: it comes from the
+# Kafka clients used by the tests) and python3-avro (the independent Avro implementation our schemas
+# and bytes are checked against). The Kafka client's native library is not among them: it comes from the
 # librdkafka.redist NuGet package, and a librdkafka installed on the system is never used.
 set -euo pipefail
 packages=(kcat python3-kafka python3-avro)

@@ -45,7 +45,7 @@ public partial class SecretReferenceTests
             "schemaRegistry.bearerToken.existingSecret=registry-token",
             "schemaRegistry.tls.keystore.existingSecret=registry-keystore"));
 
-        Assert.Equal(("registry-token", "token"), (SecretEnv(chart, "SchemaRegistry__BearerToken").Name, SecretEnv(chart, "SchemaRegistry__BearerToken").Key));
+        Assert.Equal(("registry-token", "token"), (SecretEnv(chart, "SchemaRegistry__BearerAuthToken").Name, SecretEnv(chart, "SchemaRegistry__BearerAuthToken").Key));
         Assert.Equal("keystore.password", SecretEnv(chart, "SchemaRegistry__SslKeystorePassword").Key);
         Assert.Equal("registry-keystore", SecretVolume(chart, chart.Config["SchemaRegistry__SslKeystoreLocation"]).SecretName);
         Assert.Equal(("agent-state-processor-registry", "username"),

@@ -43,6 +43,12 @@ Processing__MaxMessageBytes: {{ int64 .Values.processing.maxMessageBytes | toStr
 {{- if .Values.schemaRegistry.url }}
 SchemaRegistry__Url: {{ .Values.schemaRegistry.url | quote }}
 {{- end }}
+{{- with .Values.schemaRegistry.bearerToken.logicalCluster }}
+SchemaRegistry__BearerAuthLogicalCluster: {{ . | quote }}
+{{- end }}
+{{- with .Values.schemaRegistry.bearerToken.identityPoolId }}
+SchemaRegistry__BearerAuthIdentityPoolId: {{ . | quote }}
+{{- end }}
 {{- if .Values.schemaRegistry.tls.ca.existingSecret }}
 SchemaRegistry__SslCaLocation: {{ printf "%s/registry-ca/%s" $root .Values.schemaRegistry.tls.ca.key | quote }}
 {{- end }}
@@ -105,7 +111,7 @@ DOTNET_GCHeapHardLimitPercent: {{ printf "0x%X" (int .Values.dotnet.gcHeapHardLi
 {{- end }}
 {{- with .Values.schemaRegistry.bearerToken }}
 {{- if .existingSecret }}
-- name: SchemaRegistry__BearerToken
+- name: SchemaRegistry__BearerAuthToken
   valueFrom:
     secretKeyRef:
       name: {{ .existingSecret | quote }}

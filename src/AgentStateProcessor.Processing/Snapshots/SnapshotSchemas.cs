@@ -11,10 +11,4 @@ public static class SnapshotSchemas
 
     public static RecordSchema Agent { get; } = EmbeddedSchemas.LoadRecord(AgentPath);
     public static RecordSchema Dn { get; } = EmbeddedSchemas.LoadRecord(DnPath);
-
-    /// <summary>The committed file's text: what a schema registry is given, so that docs and defaults reach consumers.</summary>
-    public static string AgentJson { get; } = EmbeddedSchemas.ReadText(AgentPath);
-
-    /// <inheritdoc cref="AgentJson"/>
-    public static string DnJson { get; } = EmbeddedSchemas.ReadText(DnPath);
 }

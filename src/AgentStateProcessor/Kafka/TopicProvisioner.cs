@@ -17,6 +17,7 @@ internal sealed record TopicLayout(int InputPartitions, int DnPartitions, int Pr
 internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, ILogger<TopicProvisioner> logger)
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MetadataPropagationTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<TopicLayout> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -39,8 +40,8 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
         var missing = wanted.Where(t => !existing.ContainsKey(t.Name)).ToList();
         if (missing.Count > 0)
         {
-            await CreateAsync(admin, missing, cancellationToken);
-            existing = PartitionCounts(admin);
+            var created = await CreateAsync(admin, missing, cancellationToken);
+            existing = await PartitionCountsOnceVisibleAsync(admin, created, cancellationToken);
         }
 
         var stillMissing = wanted.Where(t => !existing.ContainsKey(t.Name)).Select(t => t.Name).ToList();
@@ -72,13 +73,30 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
         }
     }
 
-    private async Task CreateAsync(IAdminClient admin, List<TopicSpecification> missing, CancellationToken cancellationToken)
+    /// <summary>
+    /// A broker acknowledges CreateTopics before every broker's metadata shows the new topics; reading
+    /// the metadata at once can miss them. Waits a bounded time for them to appear.
+    /// </summary>
+    private async Task<Dictionary<string, int>> PartitionCountsOnceVisibleAsync(IAdminClient admin, List<string> created, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + MetadataPropagationTimeout;
+        while (true)
+        {
+            var existing = PartitionCounts(admin);
+            if (created.All(existing.ContainsKey) || DateTime.UtcNow >= deadline) return existing;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    /// <returns>The topics the cluster created; those it refused are logged.</returns>
+    private async Task<List<string>> CreateAsync(IAdminClient admin, List<TopicSpecification> missing, CancellationToken cancellationToken)
     {
         try
         {
             await admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout })
                 .WaitAsync(cancellationToken);
             logger.LogInformation("Created topics {Topics}", string.Join(", ", missing.Select(t => $"{t.Name} ({t.NumPartitions} partitions)")));
+            return missing.Select(t => t.Name).ToList();
         }
         catch (CreateTopicsException e)
         {
@@ -86,11 +104,13 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
             {
                 logger.LogWarning("Could not create topic {Topic}: {Reason}", result.Topic, result.Error.Reason);
             }
+            return e.Results.Where(r => !r.Error.IsError).Select(r => r.Topic).ToList();
         }
         catch (KafkaException e)
         {
             logger.LogWarning("The cluster did not create topics {Topics} ({Reason}); continuing with the topics that exist",
                 string.Join(", ", missing.Select(t => t.Name)), e.Error.Reason);
+            return [];
         }
     }
 

@@ -24,7 +24,7 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
     private const int SmallMessageLimit = 2_000;
 
     /// <summary>
-    /// A member joining a group that lost its last member waits on the mock (librdkafka 2.0.2): the
+    /// A member joining a group that lost its last member waits on the mock cluster: the
     /// group stays in a rebalance for the session timeout less one second (the tests set
     /// Kafka:SessionTimeout to 6 s). On a real broker it waits for a crashed member's session to expire.
     /// </summary>

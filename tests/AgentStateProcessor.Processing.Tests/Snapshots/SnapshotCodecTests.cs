@@ -7,6 +7,7 @@ using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Processing.Tests.Support;
+using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Processing.Tests.Snapshots;
 
@@ -54,7 +55,7 @@ public sealed class SnapshotCodecTests
         var committed = File.ReadAllText(Repository.PathOf("schemas", "snapshots", file));
         var isAgent = file.StartsWith("Agent", StringComparison.Ordinal);
 
-        Assert.Equal(committed, isAgent ? SnapshotSchemas.AgentJson : SnapshotSchemas.DnJson);
+        Assert.Equal(committed, EmbeddedSchemas.ReadText(isAgent ? SnapshotSchemas.AgentPath : SnapshotSchemas.DnPath));
         Assert.Equal(
             SchemaNormalization.ToParsingForm(Schema.Parse(committed)),
             SchemaNormalization.ToParsingForm(isAgent ? SnapshotSchemas.Agent : SnapshotSchemas.Dn));
