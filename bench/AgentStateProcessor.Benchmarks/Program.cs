@@ -5,10 +5,11 @@ const string Usage = """
     usage: dotnet run -c Release --project bench/AgentStateProcessor.Benchmarks -- <benchmark> [options]
       validation                 JSON bytes to validated event (BenchmarkDotNet)
       fold                       validated events folded into agent and DN stores (BenchmarkDotNet)
+      snapshots                  state to single-object snapshot bytes (BenchmarkDotNet)
       memory [--agents N]        retained bytes per tracked agent + DN (default 100000 agents)
       pipeline [--records N] [--agents N] [--guarantee ExactlyOnce|AtLeastOnce]
                                  mock cluster: bare consumer vs the processor host (default 80000 records, 1000 agents, ExactlyOnce)
-    BenchmarkDotNet options (e.g. --filter '*Validate*') may follow validation and fold.
+    BenchmarkDotNet options (e.g. --filter '*Validate*') may follow validation, fold and snapshots.
     """;
 
 try
@@ -17,6 +18,7 @@ try
     {
         ["validation", .. var rest] => RunBenchmarkDotNet<ValidationBenchmarks>("validation", rest),
         ["fold", .. var rest] => RunBenchmarkDotNet<FoldBenchmarks>("fold", rest),
+        ["snapshots", .. var rest] => RunBenchmarkDotNet<SnapshotBenchmarks>("snapshots", rest),
         ["memory", .. var rest] => MemoryFootprint.Run(SubcommandOptions.Parse(rest, "--agents")),
         ["pipeline", .. var rest] => await PipelineThroughput.RunAsync(SubcommandOptions.Parse(rest, "--records", "--agents", "--guarantee")),
         _ => Fail(Usage),
