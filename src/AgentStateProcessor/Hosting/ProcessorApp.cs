@@ -3,6 +3,7 @@ using AgentStateProcessor.Http;
 using AgentStateProcessor.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace AgentStateProcessor.Hosting;
@@ -33,7 +34,12 @@ internal static class ProcessorApp
         try
         {
             // appsettings.json is read from beside the executable, wherever the process is started from.
-            app = Build(WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }));
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            // The slim builder fixes the console formatter to "simple" after reading the configuration;
+            // Logging:Console:FormatterName (json, simple, systemd) gets the last word back.
+            builder.Services.PostConfigure<ConsoleLoggerOptions>(console =>
+                console.FormatterName = builder.Configuration["Logging:Console:FormatterName"] ?? console.FormatterName);
+            app = Build(builder);
             // What ValidateOnStart would find at start, found before the host starts and logs it with a stack trace.
             app.Services.GetService<IStartupValidator>()?.Validate();
         }
