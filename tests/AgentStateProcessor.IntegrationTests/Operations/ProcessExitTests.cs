@@ -120,6 +120,23 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
         Assert.Contains(logs.Entries, e => e.Exception == failure);
     }
 
+    [Fact]
+    public async Task Sigterm_commits_leaves_the_group_and_exits_zero()
+    {
+        var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
+        var settings = topics.Settings(fixture.BootstrapServers, "sigterm").Select(s => (s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value!)).ToArray();
+        ProducedInput.Produce(fixture.BootstrapServers, topics.Input, ProducedInput.Simulate(seed: 91, 200));
+        using var processor = ProcessorProcess.Start(settings);
+        await processor.WaitForOutputAsync("Assigned ", ProcessorHost.DefaultWaitTimeout);
+
+        processor.Terminate();
+        var exit = await processor.WaitForExitAsync();
+
+        Assert.True(ProcessorApp.ExitStopped == exit.ExitCode, exit.ToString());
+        Assert.Contains("Left the consumer group after committing", exit.StandardOutput);
+        Assert.DoesNotContain(" crit: ", exit.StandardOutput);
+    }
+
     private static int ClosedLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
