@@ -21,12 +21,12 @@ internal static class HttpSurface
     public static WebApplicationBuilder AddHttpSurface(this WebApplicationBuilder builder)
     {
         var http = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
-        // Http:Port is the only address: the URLs and ports the aspnet image sets in the environment
-        // (ASPNETCORE_HTTP_PORTS) are cleared, so Kestrel has nothing to override and warn about.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        // Http:Port is the only address. Set as the URL setting, it wins over ASPNETCORE_URLS with no
+        // warning; the ports the aspnet image sets (ASPNETCORE_HTTP_PORTS) are cleared, or the host
+        // would warn that the URL overrides them.
+        builder.WebHost.UseUrls($"http://+:{http.Port}");
         builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
         builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(http.Port));
         builder.Services.AddSingleton<PrometheusExport>();
         builder.Services.AddHealthChecks()
             .AddCheck<LivenessCheck>("processing-loop", tags: [LivenessCheck.Tag])

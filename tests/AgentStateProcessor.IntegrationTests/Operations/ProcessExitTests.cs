@@ -121,10 +121,12 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Sigterm_commits_leaves_the_group_and_exits_zero()
+    public async Task Sigterm_commits_leaves_the_group_and_exits_zero_and_only_http_port_is_bound_whatever_aspnetcore_variables_say()
     {
         var topics = PipelineTopics.Create(fixture.Cluster, inputPartitions: 1, dnPartitions: 1);
-        var settings = topics.Settings(fixture.BootstrapServers, "sigterm").Select(s => (s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value!)).ToArray();
+        var settings = topics.Settings(fixture.BootstrapServers, "sigterm").Select(s => (s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value!))
+            // What the aspnet base image sets, and what an operator might add.
+            .Append(("ASPNETCORE_HTTP_PORTS", "8080")).Append(("ASPNETCORE_URLS", "http://+:8081")).ToArray();
         ProducedInput.Produce(fixture.BootstrapServers, topics.Input, ProducedInput.Simulate(seed: 91, 200));
         using var processor = ProcessorProcess.Start(settings);
         await processor.WaitForOutputAsync("Assigned ", ProcessorHost.DefaultWaitTimeout);
@@ -135,6 +137,10 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
         Assert.True(ProcessorApp.ExitStopped == exit.ExitCode, exit.ToString());
         Assert.Contains("Left the consumer group after committing", exit.StandardOutput);
         Assert.DoesNotContain(" crit: ", exit.StandardOutput);
+        Assert.DoesNotContain("Overriding", exit.StandardOutput);
+        var listening = Assert.Single(exit.OutputLines, l => l.Contains("Now listening on", StringComparison.Ordinal));
+        Assert.DoesNotContain(":8080", listening);
+        Assert.DoesNotContain(":8081", listening);
     }
 
     private static int ClosedLoopbackPort()
