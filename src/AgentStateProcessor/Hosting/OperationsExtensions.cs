@@ -1,9 +1,12 @@
 using AgentStateProcessor.Health;
 using AgentStateProcessor.Http;
 using AgentStateProcessor.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 
 namespace AgentStateProcessor.Hosting;
 
@@ -24,7 +27,19 @@ internal static class OperationsExtensions
             // service that fails stops the host too, so a supervisor restarts the process.
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
+        HostingExtensions.AddValidatedOptions<OtlpOptions>(builder, OtlpOptions.SectionName);
         services.AddMetrics();
+        if (builder.Configuration.GetSection(OtlpOptions.SectionName).Get<OtlpOptions>() is { Endpoint: { } endpoint } otlp)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(ProcessorInstruments.MeterName)
+                .AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = endpoint;
+                    exporter.Protocol = otlp.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)otlp.ExportInterval.TotalMilliseconds;
+                }));
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessorHealth>();
         services.AddSingleton<ProcessorInstruments>();
