@@ -1,8 +1,5 @@
 using AgentStateProcessor.Configuration;
-using AgentStateProcessor.Health;
-using AgentStateProcessor.Http;
 using AgentStateProcessor.Kafka;
-using AgentStateProcessor.Metrics;
 using AgentStateProcessor.SchemaRegistry;
 using AgentStateProcessor.Schemas;
 using Microsoft.Extensions.Configuration;
