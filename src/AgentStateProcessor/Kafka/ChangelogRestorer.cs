@@ -9,12 +9,19 @@ namespace AgentStateProcessor.Kafka;
 internal sealed class ChangelogRestorer(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout) : IDisposable
 {
     private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(10);
+    private const int ProgressEvery = 1_000;
+
+    /// <summary>Told how many records are left to read (from the watermarks; compaction makes it an upper bound), now and then while reading.</summary>
+    public Action<long>? RemainingRecords { get; init; }
 
     /// <summary>Calls <paramref name="apply"/> for every record of the partitions, in offset order per partition.</summary>
     /// <returns>The number of records read.</returns>
     public long ReadToEnd(IReadOnlyCollection<TopicPartition> partitions, Action<ConsumeResult<byte[]?, byte[]?>> apply)
     {
-        var remaining = partitions.Where(HasRecords).ToHashSet();
+        var toRead = partitions.Select(p => (Partition: p, Records: RecordsIn(p))).Where(p => p.Records > 0).ToList();
+        var remaining = toRead.Select(p => p.Partition).ToHashSet();
+        var left = toRead.Sum(p => p.Records);
+        RemainingRecords?.Invoke(left);
         if (remaining.Count == 0) return 0;
 
         consumer.Assign(remaining.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
@@ -29,6 +36,7 @@ internal sealed class ChangelogRestorer(IConsumer<byte[]?, byte[]?> consumer, Ti
                     throw new TimeoutException($"restoring {string.Join(", ", remaining)} did not reach the end within {timeout} (Processing:RestoreTimeout)");
                 }
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is null || count % ProgressEvery == 0) RemainingRecords?.Invoke(Math.Max(0, left - count));
                 if (result is null) continue;
                 if (result.IsPartitionEOF)
                 {
@@ -42,14 +50,15 @@ internal sealed class ChangelogRestorer(IConsumer<byte[]?, byte[]?> consumer, Ti
         finally
         {
             consumer.Unassign();
+            RemainingRecords?.Invoke(0);
         }
         return count;
     }
 
-    private bool HasRecords(TopicPartition partition)
+    private long RecordsIn(TopicPartition partition)
     {
         var watermarks = consumer.QueryWatermarkOffsets(partition, WatermarkTimeout);
-        return watermarks.High > watermarks.Low;
+        return Math.Max(0, watermarks.High - watermarks.Low);
     }
 
     public void Dispose() => consumer.Dispose();

@@ -6,6 +6,7 @@ using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Domain.Fold;
+using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Processing;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Snapshots;
@@ -33,6 +34,7 @@ internal sealed class StreamThread : IDisposable
     private readonly EventIntake _intake;
     private readonly ISnapshotFormat _snapshotFormat;
     private readonly PipelineMetrics _metrics;
+    private readonly StreamThreadListener _listener;
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly IProducer<byte[]?, byte[]?> _producer;
@@ -45,8 +47,9 @@ internal sealed class StreamThread : IDisposable
     private DateTime _nextCommit;
 
     public StreamThread(KafkaOptions kafka, TopicOptions topics, ProcessingOptions processing, TopicLayout layout,
-        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, ILogger logger)
+        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, StreamThreadListener listener, ILogger logger)
     {
+        _listener = listener;
         _topics = topics;
         _processing = processing;
         _layout = layout;
@@ -63,12 +66,16 @@ internal sealed class StreamThread : IDisposable
             .SetErrorHandler((_, error) => LogClientError("producer", error))
             .Build();
         _restorer = new ChangelogRestorer(
-            new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Restore(kafka)).Build(), processing.RestoreTimeout);
+            new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Restore(kafka)).Build(), processing.RestoreTimeout)
+        {
+            RemainingRecords = listener.RestoreRemaining,
+        };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Processing(kafka))
             .SetErrorHandler((_, error) => LogClientError("consumer", error))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetStatisticsHandler((_, json) => _listener.Statistics(json))
             .Build();
     }
 
@@ -81,10 +88,12 @@ internal sealed class StreamThread : IDisposable
             _producer.BeginTransaction();
         }
         LearnOutputTopics();
+        _listener.Started(_layout);
         _consumer.Subscribe([_topics.Input, _topics.DnRepartition]);
         _nextCommit = DateTime.UtcNow + _processing.CommitInterval;
         while (!stop.IsCancellationRequested)
         {
+            _listener.Turned();
             ConsumeResult<byte[]?, byte[]?>? result;
             try
             {
@@ -158,6 +167,7 @@ internal sealed class StreamThread : IDisposable
         var e = intake.Event!;
         var agent = task.Store.Fold(e);
         _metrics.AgentFolded(agent);
+        if (agent == FoldOutcome.Applied) _listener.Folded(input.TimestampMicros);
         if (e.Kind.ChangesDn() && e.DnKey is { } dnKey)
         {
             SendRepartitioned(result, input, dnKey);
@@ -190,7 +200,9 @@ internal sealed class StreamThread : IDisposable
                 result.Topic, result.Partition.Value, result.Offset.Value, intake.Code, intake.Reason);
             return;
         }
-        _metrics.DnFolded(task.Store.Fold(e));
+        var dn = task.Store.Fold(e);
+        _metrics.DnFolded(dn);
+        if (dn == FoldOutcome.Applied) _listener.Folded(input.TimestampMicros);
     }
 
     private void SendDeadLetter(ConsumeResult<byte[]?, byte[]?> result, IntakeResult intake)
@@ -206,6 +218,7 @@ internal sealed class StreamThread : IDisposable
         Send(new TopicPartition(_topics.DeadLetters, result.Partition.Value % _layout.DeadLetterPartitions),
             new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers });
         _metrics.DeadLettered1();
+        _listener.DeadLettered(intake.Code!);
     }
 
     private void SendRepartitioned(ConsumeResult<byte[]?, byte[]?> result, InputRecord input, string dnKey)
@@ -249,6 +262,7 @@ internal sealed class StreamThread : IDisposable
         WriteProgress(_dnTasks.Values.Select(t => (t.Source, t.NextOffset, t.CommittedOffset)), offsets);
         if (offsets.Count == 0 && snapshots == 0) return;
 
+        var commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_exactlyOnce)
         {
             _producer.SendOffsetsToTransaction(offsets, _consumer.ConsumerGroupMetadata, KafkaTimeout);
@@ -268,6 +282,7 @@ internal sealed class StreamThread : IDisposable
         foreach (var task in _agentTasks.Values) task.CommittedOffset = task.NextOffset;
         foreach (var task in _dnTasks.Values) task.CommittedOffset = task.NextOffset;
         _metrics.Committed(snapshots, CountAgentsByState());
+        _listener.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(commitStarted), _exactlyOnce);
     }
 
     private int WriteSnapshots<TState>(IEnumerable<StreamTask<TState>> tasks, Func<TState, GenericRecord> toRecord)
@@ -283,6 +298,7 @@ internal sealed class StreamThread : IDisposable
                     Key = Encoding.UTF8.GetBytes(key),
                     Value = _snapshotFormat.Serialize(task.Snapshots.Topic, toRecord(state)),
                 });
+                _listener.SnapshotWritten(task.Source.Partition.Value, key, state);
                 written++;
             }
         }
@@ -320,6 +336,7 @@ internal sealed class StreamThread : IDisposable
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {
         var started = DateTime.UtcNow;
+        _listener.Assigning();
         var progress = ReadProgress();
         var committed = _consumer.Committed(partitions, KafkaTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
         var agentTasks = new Dictionary<int, StreamTask<AgentState>>();
@@ -349,6 +366,7 @@ internal sealed class StreamThread : IDisposable
         foreach (var (partition, task) in agentTasks) _agentTasks[partition] = task;
         foreach (var (partition, task) in dnTasks) _dnTasks[partition] = task;
         _metrics.Ready = true;
+        _listener.Assigned(partitions, agentTasks.Values, dnTasks.Values);
         _logger.LogInformation("Assigned {Partitions}; restored {Snapshots} snapshots in {Elapsed} ms; resuming at {Positions}",
             string.Join(", ", partitions), restored, (int)(DateTime.UtcNow - started).TotalMilliseconds, string.Join(", ", positions));
         return positions;
@@ -394,6 +412,7 @@ internal sealed class StreamThread : IDisposable
         _metrics.Ready = false;
         Commit();
         Drop(partitions.Select(p => p.TopicPartition));
+        _listener.Revoked(partitions.Select(p => p.TopicPartition), _topics.Input);
         _logger.LogInformation("Revoked {Partitions} after committing", string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 
@@ -404,9 +423,11 @@ internal sealed class StreamThread : IDisposable
         {
             // Another member owns these partitions now: nothing of the open transaction may land.
             _producer.AbortTransaction(KafkaTimeout);
+            _listener.Aborted();
             _producer.BeginTransaction();
         }
         Drop(partitions.Select(p => p.TopicPartition));
+        _listener.Revoked(partitions.Select(p => p.TopicPartition), _topics.Input);
         _logger.LogWarning("Lost {Partitions}; their uncommitted work was dropped", string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 
@@ -421,7 +442,12 @@ internal sealed class StreamThread : IDisposable
 
     private void LogClientError(string client, Error error)
     {
-        if (error.IsFatal) _logger.LogCritical("Kafka {Client} fatal error {Code}: {Reason}", client, error.Code, error.Reason);
+        if (error.IsFatal)
+        {
+            _listener.Fatal($"Kafka {client} fatal error {error.Code}: {error.Reason}");
+            // The call that meets this error stops the service, which logs the one critical line.
+            _logger.LogError("Kafka {Client} fatal error {Code}: {Reason}", client, error.Code, error.Reason);
+        }
         else _logger.LogWarning("Kafka {Client} error {Code}: {Reason}", client, error.Code, error.Reason);
     }
 
