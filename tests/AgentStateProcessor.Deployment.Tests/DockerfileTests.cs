@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Xml.Linq;
 using AgentStateProcessor.Deployment.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -27,23 +26,22 @@ public class DockerfileTests
     [Fact]
     public void Publishes_with_the_command_documented_as_checked()
     {
-        var publish = Assert.Single(File.Stage("build"), i => i.Keyword == "RUN").Arguments;
+        var publish = File.PublishCommand;
         var documented = System.IO.File.ReadAllText(RepositoryRoot.File("deploy", "README.md"));
 
         Assert.Contains("`" + publish + "`", documented);
         Assert.True(System.IO.File.Exists(RepositoryRoot.File(publish.Split(' ')[2].Split('/'))), publish);
-        Assert.Contains("COPY --from=build /app/publish ./", File.Stage("runtime").Select(i => $"{i.Keyword} {i.Arguments}"));
-        Assert.Contains(" -o /app/publish ", publish);
+        Assert.Contains($"COPY --from=build {Dockerfile.PublishDirectory} ./", File.Stage("runtime").Select(i => $"{i.Keyword} {i.Arguments}"));
+        Assert.Contains($" -o {Dockerfile.PublishDirectory} ", publish);
     }
 
     [Fact]
     public void The_entry_point_runs_the_published_assembly()
     {
         var project = RepositoryRoot.File("src", "AgentStateProcessor", "AgentStateProcessor.csproj");
-        var entryPoint = JsonSerializer.Deserialize<string[]>(File.Stage("runtime").Single(i => i.Keyword == "ENTRYPOINT").Arguments) ?? [];
 
         Assert.Empty(XDocument.Load(project).Descendants("AssemblyName"));
-        Assert.Equal(["dotnet", Path.GetFileNameWithoutExtension(project) + ".dll"], entryPoint);
+        Assert.Equal(["dotnet", Path.GetFileNameWithoutExtension(project) + ".dll"], File.EntryPoint);
     }
 
     [Fact]
@@ -53,8 +51,8 @@ public class DockerfileTests
 
         Assert.Equal(ChartValues.Scalar("containerSecurityContext", "runAsUser"), runtime.Single(i => i.Keyword == "USER").Arguments);
         Assert.Equal(ChartValues.Scalar("http", "port"), runtime.Single(i => i.Keyword == "EXPOSE").Arguments);
-        Assert.Contains($"Http__Port={ChartValues.Scalar("http", "port")}", runtime.Single(i => i.Keyword == "ENV").Arguments);
-        Assert.Contains("TMPDIR=/tmp", runtime.Single(i => i.Keyword == "ENV").Arguments);
+        Assert.Equal(ChartValues.Scalar("http", "port"), File.RuntimeEnvironment["Http__Port"]);
+        Assert.Equal("/tmp", File.RuntimeEnvironment["TMPDIR"]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace AgentStateProcessor.Deployment.Tests.Support;
@@ -26,6 +27,20 @@ internal sealed partial class Dockerfile
             }
         }
     }
+
+    /// <summary>The build stage's one RUN: the publish command, writing to <see cref="PublishDirectory"/>.</summary>
+    public string PublishCommand => Stage("build").Single(i => i.Keyword == "RUN").Arguments;
+
+    public const string PublishDirectory = "/app/publish";
+
+    /// <summary>The runtime stage's ENTRYPOINT, in exec form.</summary>
+    public IReadOnlyList<string> EntryPoint =>
+        JsonSerializer.Deserialize<string[]>(Stage("runtime").Single(i => i.Keyword == "ENTRYPOINT").Arguments) ?? [];
+
+    /// <summary>The variables the runtime stage's ENV instruction sets (unquoted <c>NAME=value</c> pairs).</summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment =>
+        Stage("runtime").Single(i => i.Keyword == "ENV").Arguments.Split(' ')
+            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
 
     public static Dockerfile Load()
     {

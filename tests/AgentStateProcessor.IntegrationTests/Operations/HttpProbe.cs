@@ -6,34 +6,43 @@ using AgentStateProcessor.IntegrationTests.Infrastructure;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
 
-/// <summary>Real HTTP requests to a started <see cref="ProcessorHost"/>'s port.</summary>
+/// <summary>Real HTTP requests to a running processor's port (a <see cref="ProcessorHost"/>'s or a process's).</summary>
 internal static partial class HttpProbe
 {
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(ProcessorHost host, string path)
+    public static Task<(HttpStatusCode Status, string Body)> GetAsync(ProcessorHost host, string path) => GetAsync(host.HttpAddress, path);
+
+    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(Uri address, string path)
     {
-        using var response = await Client.GetAsync(new Uri(host.HttpAddress, path));
+        using var response = await Client.GetAsync(new Uri(address, path));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    public static async Task<(HttpStatusCode Status, JsonElement Json)> GetJsonAsync(ProcessorHost host, string path)
+    public static Task<(HttpStatusCode Status, JsonElement Json)> GetJsonAsync(ProcessorHost host, string path) => GetJsonAsync(host.HttpAddress, path);
+
+    public static async Task<(HttpStatusCode Status, JsonElement Json)> GetJsonAsync(Uri address, string path)
     {
-        var (status, body) = await GetAsync(host, path);
+        var (status, body) = await GetAsync(address, path);
         using var document = JsonDocument.Parse(body);
         return (status, document.RootElement.Clone());
     }
 
     /// <summary>Polls <paramref name="path"/> until <paramref name="accept"/> holds; fails with the last answer otherwise.</summary>
-    public static async Task<(HttpStatusCode Status, string Body)> WaitForAsync(ProcessorHost host, string path,
-        Func<HttpStatusCode, string, bool> accept, string description, TimeSpan? timeout = null)
+    public static Task<(HttpStatusCode Status, string Body)> WaitForAsync(ProcessorHost host, string path,
+        Func<HttpStatusCode, string, bool> accept, string description, TimeSpan? timeout = null) =>
+        WaitForAsync(host.HttpAddress, path, accept, description, host.Describe, timeout);
+
+    /// <param name="describe">What to add to the failure message: the state of the processor.</param>
+    public static async Task<(HttpStatusCode Status, string Body)> WaitForAsync(Uri address, string path,
+        Func<HttpStatusCode, string, bool> accept, string description, Func<string> describe, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? ProcessorHost.DefaultWaitTimeout);
         while (true)
         {
-            var (status, body) = await GetAsync(host, path);
+            var (status, body) = await GetAsync(address, path);
             if (accept(status, body)) return (status, body);
-            if (DateTime.UtcNow > deadline) Assert.Fail($"GET {path} never gave {description}; last {(int)status}: {body}. {host.Describe()}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"GET {path} never gave {description}; last {(int)status}: {body}. {describe()}");
             await Task.Delay(100);
         }
     }

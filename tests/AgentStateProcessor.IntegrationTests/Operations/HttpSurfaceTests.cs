@@ -58,11 +58,11 @@ public sealed class HttpSurfaceTests(MockClusterFixture fixture) : IClassFixture
 
         var agent = reference.Agents.Values.OrderBy(a => a.Key, StringComparer.Ordinal).First();
         await HttpProbe.WaitForAsync(host, $"agents/{agent.TenantId}/{agent.AgentId}",
-            (status, body) => status == HttpStatusCode.OK && JsonNode.DeepEquals(JsonNode.Parse(body), SnapshotJson(agent)),
+            (status, body) => status == HttpStatusCode.OK && JsonNode.DeepEquals(JsonNode.Parse(body), SnapshotJson.Of(agent)),
             $"the committed snapshot of {agent.Key}");
         var dn = reference.Dns.Values.OrderBy(d => d.Key, StringComparer.Ordinal).First();
         await HttpProbe.WaitForAsync(host, $"dns/{dn.TenantId}/{dn.Dn}",
-            (status, body) => status == HttpStatusCode.OK && JsonNode.DeepEquals(JsonNode.Parse(body), SnapshotJson(dn)),
+            (status, body) => status == HttpStatusCode.OK && JsonNode.DeepEquals(JsonNode.Parse(body), SnapshotJson.Of(dn)),
             $"the committed snapshot of DN {dn.Key}");
 
         // Every agent is committed once the last one seen above is; the list must match the fold exactly.
@@ -167,24 +167,5 @@ public sealed class HttpSurfaceTests(MockClusterFixture fixture) : IClassFixture
         var (status, text) = await HttpProbe.GetAsync(host, "metrics");
         Assert.Equal(HttpStatusCode.OK, status);
         return HttpProbe.ParseMetrics(text);
-    }
-
-    private static JsonNode SnapshotJson(AgentState state)
-    {
-        var record = SnapshotMapper.ToRecord(state);
-        return Write(json => PlainJson.Write(json, record.Schema, record));
-    }
-
-    private static JsonNode SnapshotJson(DnState state)
-    {
-        var record = SnapshotMapper.ToRecord(state);
-        return Write(json => PlainJson.Write(json, record.Schema, record));
-    }
-
-    private static JsonNode Write(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream)) write(json);
-        return JsonNode.Parse(stream.ToArray())!;
     }
 }
