@@ -1,10 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentStateProcessor.Health;
 
-/// <summary>/healthz/live: the processing loop turns and nothing fatal happened. A rebalance or a restore keeps it turning.</summary>
-internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptions> options) : IHealthCheck
+/// <summary>
+/// /healthz/live: the processing loop turns and nothing fatal happened. A rebalance or a restore keeps it turning.
+/// A failure is logged here, because the health check service's own log of every unhealthy probe is
+/// off (appsettings.json): it would log each not-ready answer of a starting or rebalancing instance
+/// as an error, while a failed liveness probe is what gets the pod restarted, and its reason belongs in
+/// the last log lines.
+/// </summary>
+internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptions> options, ILogger<LivenessCheck> logger) : IHealthCheck
 {
     public const string Tag = "live";
 
@@ -15,6 +22,7 @@ internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptio
         var result = health.FatalReason is { } fatal ? HealthCheckResult.Unhealthy($"fatal: {fatal}")
             : since > stall ? HealthCheckResult.Unhealthy($"the processing loop has not turned for {since:c} (Health:LivenessStallTimeout {stall:c})")
             : HealthCheckResult.Healthy();
+        if (result.Status == HealthStatus.Unhealthy) logger.LogError("Liveness probe fails: {Reason}", result.Description);
         return Task.FromResult(result);
     }
 }

@@ -1,6 +1,7 @@
 using AgentStateProcessor.Health;
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
@@ -45,7 +46,7 @@ public sealed class ProcessorHealthTests
     {
         var clock = new ManualClock();
         var health = new ProcessorHealth(clock);
-        var check = new LivenessCheck(health, Options.Create(new HealthOptions { LivenessStallTimeout = TimeSpan.FromSeconds(60) }));
+        var check = new LivenessCheck(health, Options.Create(new HealthOptions { LivenessStallTimeout = TimeSpan.FromSeconds(60) }), NullLogger<LivenessCheck>.Instance);
 
         clock.Advance(TimeSpan.FromSeconds(59));
         Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
@@ -65,7 +66,7 @@ public sealed class ProcessorHealthTests
         var health = new ProcessorHealth(new ManualClock());
         health.ProducerInitialised();
         health.Assigned([Input0]);
-        var check = new LivenessCheck(health, Options.Create(new HealthOptions()));
+        var check = new LivenessCheck(health, Options.Create(new HealthOptions()), NullLogger<LivenessCheck>.Instance);
 
         health.Fatal("Kafka producer fatal error Local_Fenced: fenced");
         health.Turned();
