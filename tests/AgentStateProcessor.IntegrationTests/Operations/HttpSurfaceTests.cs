@@ -1,12 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.Pipeline;
 using AgentStateProcessor.Kafka;
-using AgentStateProcessor.Processing.Snapshots;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
 

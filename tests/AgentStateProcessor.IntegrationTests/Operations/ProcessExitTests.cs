@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using AgentStateProcessor.Hosting;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
@@ -48,7 +46,7 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task No_secret_appears_in_any_log_line_at_debug_with_json_console_logs_when_kafka_cannot_be_reached()
     {
-        var closedPort = ClosedLoopbackPort();
+        var closedPort = LoopbackPort.Unused();
 
         var exit = await ProcessorProcess.RunAsync(
         [
@@ -73,7 +71,7 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
         [
             .. settings,
             ("SchemaRegistry__MaxRetries", "1"),
-            .. SecretsAndDebugJsonLogs($"http://127.0.0.1:{ClosedLoopbackPort()}"),
+            .. SecretsAndDebugJsonLogs($"http://127.0.0.1:{LoopbackPort.Unused()}"),
         ]);
 
         AssertStoppedWithoutSecrets(exit, "127.0.0.1");
@@ -141,12 +139,5 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
         var listening = Assert.Single(exit.OutputLines, l => l.Contains("Now listening on", StringComparison.Ordinal));
         Assert.DoesNotContain(":8080", listening);
         Assert.DoesNotContain(":8081", listening);
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class RunAsTheChartSaysTests(MockClusterFixture fixture) :
     public async Task The_published_processor_with_the_rendered_env_restores_before_ready_serves_metrics_and_queries_and_exits_zero_on_sigterm()
     {
         var publishDirectory = Publish(Path.Combine(_scratch, "publish"));
-        var chart = Helm.Template("--values", ValuesFile(("kafka", "bootstrapServers", fixture.BootstrapServers), ("http", "port", FreeTcpPort())));
+        var chart = Helm.Template("--values", ValuesFile(("kafka", "bootstrapServers", fixture.BootstrapServers), ("http", "port", LoopbackPort.Unused())));
         var statefulSet = chart.Single<V1StatefulSet>();
         var pod = statefulSet.Spec.Template.Spec;
         var container = chart.Container;
@@ -262,13 +262,6 @@ public sealed partial class RunAsTheChartSaysTests(MockClusterFixture fixture) :
     }
 
     private static string Message(JsonElement entry) => entry.GetProperty("Message").GetString() ?? "";
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")]
     private static partial Regex Reference();

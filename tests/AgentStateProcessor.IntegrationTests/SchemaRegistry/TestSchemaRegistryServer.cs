@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentStateProcessor.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -135,9 +136,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     /// <summary>An http URL on 127.0.0.1 where nothing listens: connections to it are refused.</summary>
     public static Uri UnusedUrl()
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        return new Uri($"http://127.0.0.1:{LoopbackPort.Unused()}");
     }
 
     /// <summary>Registers <paramref name="schemaJson"/> under <paramref name="subject"/> as a client would, without a request; returns its id.</summary>
