@@ -6,10 +6,10 @@ namespace AgentStateProcessor.Health;
 
 /// <summary>
 /// /healthz/live: the processing loop turns and nothing fatal happened. A rebalance or a restore keeps it turning.
-/// A failure is logged here, because the health check service's own log of every unhealthy probe is
-/// off (appsettings.json): it would log each not-ready answer of a starting or rebalancing instance
-/// as an error, while a failed liveness probe is what gets the pod restarted, and its reason belongs in
-/// the last log lines.
+/// A stall is logged here, because the health check service's own log of every unhealthy probe is off
+/// (appsettings.json: it would log each not-ready answer of a starting or rebalancing instance as an
+/// error); a failed liveness probe gets the pod restarted, and its reason belongs in the last log lines.
+/// A fatal reason is not: the stop it causes has logged it once already.
 /// </summary>
 internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptions> options, ILogger<LivenessCheck> logger) : IHealthCheck
 {
@@ -19,11 +19,11 @@ internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptio
     {
         var stall = options.Value.LivenessStallTimeout;
         var since = health.SinceLastTurn;
-        var result = health.FatalReason is { } fatal ? HealthCheckResult.Unhealthy($"fatal: {fatal}")
-            : since > stall ? HealthCheckResult.Unhealthy($"the processing loop has not turned for {since:c} (Health:LivenessStallTimeout {stall:c})")
-            : HealthCheckResult.Healthy();
-        if (result.Status == HealthStatus.Unhealthy) logger.LogError("Liveness probe fails: {Reason}", result.Description);
-        return Task.FromResult(result);
+        if (health.FatalReason is { } fatal) return Task.FromResult(HealthCheckResult.Unhealthy($"fatal: {fatal}"));
+        if (since <= stall) return Task.FromResult(HealthCheckResult.Healthy());
+        var stalled = $"the processing loop has not turned for {since:c} (Health:LivenessStallTimeout {stall:c})";
+        logger.LogError("Liveness probe fails: {Reason}", stalled);
+        return Task.FromResult(HealthCheckResult.Unhealthy(stalled));
     }
 }
 

@@ -1,7 +1,8 @@
 using AgentStateProcessor.Health;
+using AgentStateProcessor.IntegrationTests.Infrastructure;
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
@@ -46,7 +47,9 @@ public sealed class ProcessorHealthTests
     {
         var clock = new ManualClock();
         var health = new ProcessorHealth(clock);
-        var check = new LivenessCheck(health, Options.Create(new HealthOptions { LivenessStallTimeout = TimeSpan.FromSeconds(60) }), NullLogger<LivenessCheck>.Instance);
+        using var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        var check = new LivenessCheck(health, Options.Create(new HealthOptions { LivenessStallTimeout = TimeSpan.FromSeconds(60) }), loggers.CreateLogger<LivenessCheck>());
 
         clock.Advance(TimeSpan.FromSeconds(59));
         Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
@@ -58,6 +61,10 @@ public sealed class ProcessorHealthTests
         var stalled = await check.CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Unhealthy, stalled.Status);
         Assert.Contains("Health:LivenessStallTimeout", stalled.Description);
+        // The failure that gets the pod restarted is in its last log lines; the healthy answers are not logged.
+        var logged = Assert.Single(logs.Entries);
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains(stalled.Description!, logged.Message);
     }
 
     [Fact]
@@ -66,7 +73,9 @@ public sealed class ProcessorHealthTests
         var health = new ProcessorHealth(new ManualClock());
         health.ProducerInitialised();
         health.Assigned([Input0]);
-        var check = new LivenessCheck(health, Options.Create(new HealthOptions()), NullLogger<LivenessCheck>.Instance);
+        using var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        var check = new LivenessCheck(health, Options.Create(new HealthOptions()), loggers.CreateLogger<LivenessCheck>());
 
         health.Fatal("Kafka producer fatal error Local_Fenced: fenced");
         health.Turned();
@@ -75,6 +84,8 @@ public sealed class ProcessorHealthTests
         Assert.Equal(HealthStatus.Unhealthy, live.Status);
         Assert.Contains("Local_Fenced", live.Description);
         Assert.Contains("Local_Fenced", health.NotReadyReason());
+        // The stop that the fatal error causes logs its reason, once; the probe does not repeat it.
+        Assert.Empty(logs.Entries);
     }
 
     private sealed class ManualClock : TimeProvider
