@@ -43,18 +43,7 @@ internal sealed class SimulatorService(
                 Value = record.Value,
                 Timestamp = new Timestamp(record.Timestamp),
             };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topics.Value.Input, message);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            producer.ProduceWhenRoom(topics.Value.Input, message);
             if (pacer?.Next() is { } wait && wait > TimeSpan.Zero)
             {
                 stoppingToken.WaitHandle.WaitOne(wait);

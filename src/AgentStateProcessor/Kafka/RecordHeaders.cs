@@ -13,13 +13,6 @@ internal static class RecordHeaders
     public const string SourcePartition = "dlq.source.partition";
     public const string SourceOffset = "dlq.source.offset";
 
-    // On repartition records: the original input record's identity, so the DN fold sees the same event.
-    public const string InputKey = "asp.input.key";
-    public const string InputTopic = "asp.input.topic";
-    public const string InputPartition = "asp.input.partition";
-    public const string InputOffset = "asp.input.offset";
-    public const string InputTimestampMicros = "asp.input.timestamp-micros";
-
     public static void AddText(this Headers headers, string name, string value) => headers.Add(name, Encoding.UTF8.GetBytes(value));
 
     public static void AddNumber(this Headers headers, string name, long value) =>
