@@ -37,6 +37,7 @@ internal sealed class TaskManager(
     private void CheckSkipAhead(StreamTask task, long offset)
     {
         var logStart = consumer.GetWatermarkOffsets(task.Source).Low.Value;
+        // librdkafka keeps the log start from fetch responses; asking the broker is the rare fallback.
         if (logStart < 0) logStart = consumer.QueryWatermarkOffsets(task.Source, WatermarkTimeout).Low.Value;
         var skipped = SkipAhead.RecordsSkipped(task.NextOffset, offset, logStart);
         if (skipped == 0) return;
@@ -67,13 +68,19 @@ internal sealed class TaskManager(
         Metrics.Committed(snapshots, CountAgentsByState());
     }
 
+    /// <summary>
+    /// High watermark less position, summed over the tasks. The consumer's position, unlike the
+    /// next offset to process, moves past the transaction marker that ends a partition written in
+    /// transactions (the repartition topic), so a drained partition counts 0.
+    /// </summary>
     private long Lag()
     {
         long lag = 0;
         foreach (var task in _tasks.Values)
         {
             var high = consumer.GetWatermarkOffsets(task.Source).High.Value;
-            if (high > task.NextOffset) lag += high - task.NextOffset;
+            var position = Math.Max(task.NextOffset, consumer.Position(task.Source).Value);
+            if (high > position) lag += high - position;
         }
         return lag;
     }
