@@ -21,7 +21,8 @@ public static class SnapshotCodec
     public static byte[] Encode(GenericRecord snapshot)
     {
         var format = FormatOf(snapshot.Schema);
-        using var stream = new MemoryStream();
+        // Snapshots are a few hundred bytes: start there rather than grow from nothing.
+        using var stream = new MemoryStream(256);
         stream.Write(format.SingleObjectHeader);
         format.Writer.Write(snapshot, new BinaryEncoder(stream));
         return stream.ToArray();

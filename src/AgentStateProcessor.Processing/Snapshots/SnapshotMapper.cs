@@ -20,46 +20,54 @@ public static class SnapshotMapper
     private static readonly RecordSchema AgentSourceSchema = RecordOf(SnapshotSchemas.Agent, "source");
     private static readonly RecordSchema DnSourceSchema = RecordOf(SnapshotSchemas.Dn, "source");
 
+    // Records are filled by field position, and enum symbols and booleans are shared instances: a
+    // commit maps every changed state, and looking fields up by name was a fifth of the encoding time.
+    private static readonly AgentFields Agent = new(SnapshotSchemas.Agent);
+    private static readonly DnFields Dn = new(SnapshotSchemas.Dn);
+    private static readonly GenericEnum[] AgentStatuses = Symbols<AgentStatus>(AgentStatusSchema);
+    private static readonly GenericEnum[] WorkModes = Symbols<AgentWorkMode>(WorkModeSchema);
+    private static readonly object True = true, False = false;
+
     public static GenericRecord ToRecord(AgentState s)
     {
         var r = new GenericRecord(SnapshotSchemas.Agent);
-        r.Add("tenantId", s.TenantId);
-        r.Add("agentId", s.AgentId);
-        r.Add("state", new GenericEnum(AgentStatusSchema, s.State.ToString()));
-        r.Add("workMode", s.WorkMode is { } mode ? new GenericEnum(WorkModeSchema, mode.ToString()) : null);
-        r.Add("reasonCode", s.ReasonCode);
-        r.Add("dn", s.Dn);
-        r.Add("queues", s.Queues.ToArray());
-        r.Add("loggedInSince", s.LoggedInSince is { } since ? Instant(since) : null);
-        r.Add("stateSince", Instant(s.StateSince));
-        r.Add("updatedAt", Instant(s.UpdatedAt));
-        r.Add("lastEvent", s.LastEvent);
-        r.Add("eventCount", s.EventCount);
-        r.Add("source", Position(AgentSourceSchema, s.Source));
+        r.Add(Agent.TenantId, s.TenantId);
+        r.Add(Agent.AgentId, s.AgentId);
+        r.Add(Agent.State, AgentStatuses[(int)s.State]);
+        r.Add(Agent.WorkMode, s.WorkMode is { } mode ? WorkModes[(int)mode] : null);
+        r.Add(Agent.ReasonCode, s.ReasonCode);
+        r.Add(Agent.Dn, s.Dn);
+        r.Add(Agent.Queues, s.Queues.ToArray());
+        r.Add(Agent.LoggedInSince, s.LoggedInSince is { } since ? Instant(since) : null);
+        r.Add(Agent.StateSince, Instant(s.StateSince));
+        r.Add(Agent.UpdatedAt, Instant(s.UpdatedAt));
+        r.Add(Agent.LastEvent, s.LastEvent);
+        r.Add(Agent.EventCount, s.EventCount);
+        r.Add(Agent.Source, Position(AgentSourceSchema, s.Source));
         return r;
     }
 
     public static GenericRecord ToRecord(DnState s)
     {
         var r = new GenericRecord(SnapshotSchemas.Dn);
-        r.Add("tenantId", s.TenantId);
-        r.Add("dn", s.Dn);
-        r.Add("inService", s.InService);
-        r.Add("dnd", s.Dnd);
-        r.Add("forwardTo", s.ForwardTo);
-        r.Add("offHook", s.OffHook);
-        r.Add("mutedConnections", s.MutedConnections.ToArray());
-        r.Add("agentId", s.AgentId);
-        r.Add("queues", s.Queues.ToArray());
-        r.Add("updatedAt", Instant(s.UpdatedAt));
-        r.Add("lastEvent", s.LastEvent);
-        r.Add("eventCount", s.EventCount);
-        r.Add("source", Position(DnSourceSchema, s.Source));
+        r.Add(Dn.TenantId, s.TenantId);
+        r.Add(Dn.Dn, s.Dn);
+        r.Add(Dn.InService, s.InService ? True : False);
+        r.Add(Dn.Dnd, s.Dnd ? True : False);
+        r.Add(Dn.ForwardTo, s.ForwardTo);
+        r.Add(Dn.OffHook, s.OffHook ? True : False);
+        r.Add(Dn.MutedConnections, s.MutedConnections.ToArray());
+        r.Add(Dn.AgentId, s.AgentId);
+        r.Add(Dn.Queues, s.Queues.ToArray());
+        r.Add(Dn.UpdatedAt, Instant(s.UpdatedAt));
+        r.Add(Dn.LastEvent, s.LastEvent);
+        r.Add(Dn.EventCount, s.EventCount);
+        r.Add(Dn.Source, Position(DnSourceSchema, s.Source));
         // Inserted in partition order into an insertion-ordered dictionary, so the map is encoded
         // in that order and equal states give equal bytes.
         var positions = new Dictionary<string, object>(s.InputPositions.Length);
         foreach (var p in s.InputPositions) positions.Add(p.Partition.ToString(CultureInfo.InvariantCulture), p.Offset);
-        r.Add("inputPositions", positions);
+        r.Add(Dn.InputPositions, positions);
         return r;
     }
 
@@ -110,15 +118,47 @@ public static class SnapshotMapper
 
     private static RecordSchema RecordOf(RecordSchema schema, string field) => (RecordSchema)schema[field].Schema;
 
+    /// <summary>One shared symbol per value of <typeparamref name="TEnum"/>, indexed by its number; the schema must name every value.</summary>
+    private static GenericEnum[] Symbols<TEnum>(EnumSchema schema) where TEnum : struct, Enum
+    {
+        var values = Enum.GetValues<TEnum>();
+        var symbols = new GenericEnum[values.Length];
+        foreach (var value in values)
+        {
+            var number = Convert.ToInt32(value, CultureInfo.InvariantCulture);
+            if (number < 0 || number >= symbols.Length) throw new InvalidOperationException($"{typeof(TEnum).Name} is not numbered 0..{symbols.Length - 1}");
+            symbols[number] = new GenericEnum(schema, value.ToString());
+        }
+        return symbols;
+    }
+
+    private sealed class AgentFields(RecordSchema schema)
+    {
+        public readonly int TenantId = schema["tenantId"].Pos, AgentId = schema["agentId"].Pos, State = schema["state"].Pos,
+            WorkMode = schema["workMode"].Pos, ReasonCode = schema["reasonCode"].Pos, Dn = schema["dn"].Pos, Queues = schema["queues"].Pos,
+            LoggedInSince = schema["loggedInSince"].Pos, StateSince = schema["stateSince"].Pos, UpdatedAt = schema["updatedAt"].Pos,
+            LastEvent = schema["lastEvent"].Pos, EventCount = schema["eventCount"].Pos, Source = schema["source"].Pos;
+    }
+
+    private sealed class DnFields(RecordSchema schema)
+    {
+        public readonly int TenantId = schema["tenantId"].Pos, Dn = schema["dn"].Pos, InService = schema["inService"].Pos,
+            Dnd = schema["dnd"].Pos, ForwardTo = schema["forwardTo"].Pos, OffHook = schema["offHook"].Pos,
+            MutedConnections = schema["mutedConnections"].Pos, AgentId = schema["agentId"].Pos, Queues = schema["queues"].Pos,
+            UpdatedAt = schema["updatedAt"].Pos, LastEvent = schema["lastEvent"].Pos, EventCount = schema["eventCount"].Pos,
+            Source = schema["source"].Pos, InputPositions = schema["inputPositions"].Pos;
+    }
+
     /// <summary>An array as written (string[]) or as Apache.Avro reads it (object[]).</summary>
     private static ImmutableArray<string> Strings(object array) => [.. ((IEnumerable)array).Cast<string>()];
 
     private static GenericRecord Position(RecordSchema schema, InputPosition p)
     {
+        // The source record's fields are topic, partition, offset in both snapshot schemas.
         var r = new GenericRecord(schema);
-        r.Add("topic", p.Topic);
-        r.Add("partition", p.Partition);
-        r.Add("offset", p.Offset);
+        r.Add(0, p.Topic);
+        r.Add(1, p.Partition);
+        r.Add(2, p.Offset);
         return r;
     }
 

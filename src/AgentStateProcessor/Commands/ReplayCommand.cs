@@ -10,7 +10,8 @@ namespace AgentStateProcessor.Commands;
 /// <c>replay FILE [--quiet] [--max-message-bytes N]</c>: validates and folds a JSON-lines file
 /// of records, printing one line per record to standard error, then the final agent and DN
 /// snapshots and the totals as JSON to standard output. Exit code 0 when the file was read, 2 on
-/// a usage error or an unreadable file (invalid records are results, not failures).
+/// a usage error or an unreadable file (invalid records are results, not failures; a line that
+/// cannot be read as a record is reported with its number and reason, counted, and skipped).
 /// </summary>
 internal static class ReplayCommand
 {
@@ -38,10 +39,18 @@ internal static class ReplayCommand
         if (!File.Exists(path)) return Usage(log, $"input file '{path}' does not exist");
 
         var processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes));
+        long unreadableLines = 0;
         try
         {
-            foreach (var record in ReplayFile.Read(path))
+            foreach (var line in ReplayFile.Read(path))
             {
+                if (line.Record is not { } record)
+                {
+                    // Always shown, --quiet or not: the line is not in the totals of any outcome.
+                    unreadableLines++;
+                    log.WriteLine($"line {line.Number}: unreadable: {line.Problem}");
+                    continue;
+                }
                 var result = processor.Process(record);
                 if (!quiet) log.WriteLine(Describe(record, result));
             }
@@ -52,7 +61,7 @@ internal static class ReplayCommand
             return 2;
         }
 
-        WriteResult(output, processor);
+        WriteResult(output, processor, unreadableLines);
         return 0;
     }
 
@@ -63,7 +72,7 @@ internal static class ReplayCommand
         return $"line {record.Position.Offset + 1}: {name} {result.Outcome}{detail}";
     }
 
-    private static void WriteResult(TextWriter output, LocalProcessor processor)
+    private static void WriteResult(TextWriter output, LocalProcessor processor, long unreadableLines)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -83,13 +92,13 @@ internal static class ReplayCommand
                 PlainJson.Write(json, record.Schema, record);
             }
             json.WriteEndArray();
-            WriteTotals(json, processor.Totals);
+            WriteTotals(json, processor.Totals, unreadableLines);
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteTotals(Utf8JsonWriter json, ProcessingTotals totals)
+    private static void WriteTotals(Utf8JsonWriter json, ProcessingTotals totals, long unreadableLines)
     {
         json.WriteStartObject("totals");
         json.WriteNumber("records", totals.Records);
@@ -99,6 +108,7 @@ internal static class ReplayCommand
         json.WriteNumber("skipped", totals.Skipped);
         json.WriteNumber("invalid", totals.DeadLettered);
         json.WriteNumber("unlistedAttributes", totals.UnlistedAttributes);
+        json.WriteNumber("unreadableLines", unreadableLines);
         WriteCounts(json, "skippedByReason", totals.SkippedByCode);
         WriteCounts(json, "invalidByReason", totals.DeadLettersByCode);
         json.WriteEndObject();

@@ -16,7 +16,7 @@ namespace AgentStateProcessor.Commands;
 /// </summary>
 internal static class ReplayFile
 {
-    public static IEnumerable<InputRecord> Read(string path)
+    public static IEnumerable<ReplayLine> Read(string path)
     {
         var topic = "file:" + Path.GetFileName(path);
         long offset = -1;
@@ -24,10 +24,20 @@ internal static class ReplayFile
         {
             offset++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            yield return Parse(line, new InputPosition(topic, 0, offset));
+            ReplayLine read;
+            try
+            {
+                read = new ReplayLine(offset + 1, Parse(line, new InputPosition(topic, 0, offset)), null);
+            }
+            catch (FormatException e)
+            {
+                read = new ReplayLine(offset + 1, null, e.Message);
+            }
+            yield return read;
         }
     }
 
+    /// <exception cref="FormatException">The line is a record whose key or value_raw cannot be turned into bytes.</exception>
     public static InputRecord Parse(string line, InputPosition position)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
@@ -47,6 +57,12 @@ internal static class ReplayFile
         catch (JsonException)
         {
             // Not JSON: taken as a raw value below, so intake reports it as it would from Kafka.
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string escape with no UTF-8 form (an unpaired surrogate such as \ud800): a record
+            // value holding it is dead-lettered by intake, but key and value_raw must become bytes first.
+            throw new FormatException($"a string of the record cannot be turned into UTF-8 bytes ({e.Message})", e);
         }
         return new InputRecord(Key: null, Value: bytes, TimestampMicros: 0, Position: position);
     }
@@ -72,3 +88,7 @@ internal static class ReplayFile
         _ => 0,
     };
 }
+
+/// <summary>One non-blank line of a replay file: the record it holds, or why it cannot be read.</summary>
+/// <param name="Number">1-based line number.</param>
+internal sealed record ReplayLine(long Number, InputRecord? Record, string? Problem);

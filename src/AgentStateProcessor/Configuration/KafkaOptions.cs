@@ -14,6 +14,14 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
     public string InstanceId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
     /// <summary>How long the group waits for a member that stopped heartbeating before moving its partitions.</summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(45);
+    /// <summary>
+    /// Static group membership: the processing consumer joins with <see cref="InstanceId"/> as its
+    /// group.instance.id, so a restarted pod that keeps its name (a StatefulSet) gets its partitions
+    /// back without a rebalance if it returns within <see cref="SessionTimeout"/>.
+    /// </summary>
+    public bool StaticMembership { get; set; }
+    /// <summary>How long a transaction may stay open before the broker aborts it (exactly-once only).</summary>
+    public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Plaintext, Ssl, SaslPlaintext or SaslSsl.</summary>
     public string SecurityProtocol { get; set; } = "Plaintext";
     /// <summary>Plain, ScramSha256, ScramSha512 (with SASL protocols).</summary>
@@ -36,6 +44,15 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
         if (SessionTimeout < TimeSpan.FromSeconds(1) || SessionTimeout > TimeSpan.FromMinutes(30))
         {
             yield return $"Kafka:SessionTimeout must be between 00:00:01 and 00:30:00 (was {SessionTimeout})";
+        }
+        // The broker refuses transaction timeouts above its transaction.max.timeout.ms (15 minutes by default).
+        if (TransactionTimeout < TimeSpan.FromSeconds(1) || TransactionTimeout > TimeSpan.FromMinutes(15))
+        {
+            yield return $"Kafka:TransactionTimeout must be between 00:00:01 and 00:15:00 (was {TransactionTimeout})";
+        }
+        if (StaticMembership && string.IsNullOrWhiteSpace(InstanceId))
+        {
+            yield return "Kafka:InstanceId must not be empty when Kafka:StaticMembership is true";
         }
         string[] protocols = ["Plaintext", "Ssl", "SaslPlaintext", "SaslSsl"];
         if (!protocols.Contains(SecurityProtocol, StringComparer.OrdinalIgnoreCase))

@@ -24,9 +24,7 @@ internal static class HostingExtensions
         AddValidatedOptions<TopicOptions>(builder, TopicOptions.SectionName);
         AddValidatedOptions<ProcessingOptions>(builder, ProcessingOptions.SectionName);
         AddValidatedOptions<SchemaRegistryOptions>(builder, SchemaRegistryOptions.SectionName);
-
-        // Committing on SIGTERM must have time to finish before the host gives up on the service.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        builder.AddOperations();
         services.AddSingleton(_ => EventSchemaSet.LoadEmbedded());
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton(sp => new TopicProvisioner(
@@ -68,9 +66,11 @@ internal static class HostingExtensions
         builder.Services.AddHostedService<ProgressReporter>();
     }
 
-    private static void AddValidatedOptions<TOptions>(IHostApplicationBuilder builder, string section)
-        where TOptions : class, ISelfValidatingOptions
+    /// <summary>Binds and validates a section at start-up; a value that cannot be read as its type stops the wiring at once.</summary>
+    internal static void AddValidatedOptions<TOptions>(IHostApplicationBuilder builder, string section)
+        where TOptions : class, ISelfValidatingOptions, new()
     {
+        ConfigurationValueCheck.ThrowIfUnreadable<TOptions>(builder.Configuration, section);
         builder.Services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TOptions>, SelfValidatingOptionsValidator<TOptions>>();
     }

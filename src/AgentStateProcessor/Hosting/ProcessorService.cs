@@ -14,7 +14,7 @@ namespace AgentStateProcessor.Hosting;
 /// <summary>
 /// The service's whole life: provision topics, register snapshot schemas (with a registry), then run the stream
 /// thread until the host stops. Any failure it cannot handle stops the host with the reason
-/// logged, so a supervisor restarts it from the committed state.
+/// logged once, so a supervisor restarts it from the committed state.
 /// </summary>
 internal sealed class ProcessorService(
     IOptions<KafkaOptions> kafka,
@@ -23,6 +23,8 @@ internal sealed class ProcessorService(
     EventSchemaSet schemas,
     TopicProvisioner provisioner,
     PipelineMetrics metrics,
+    StreamThreadListener listener,
+    IHostApplicationLifetime lifetime,
     ILogger<ProcessorService> logger,
     IOptions<SchemaRegistryOptions> registryOptions,
     ISchemaRegistryClient? registry = null) : BackgroundService
@@ -40,7 +42,7 @@ internal sealed class ProcessorService(
             var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, framedAvro, requireAgentKey: true);
             logger.LogInformation("Processing {Input} as group {Group} with {Guarantee}, snapshots as {Encoding}",
                 topics.Value.Input, kafka.Value.GroupId, processing.Value.Guarantee, snapshotFormat.Description);
-            using var thread = new StreamThread(kafka.Value, topics.Value, processing.Value, layout, intake, snapshotFormat, metrics, logger);
+            using var thread = new StreamThread(kafka.Value, topics.Value, processing.Value, layout, intake, snapshotFormat, metrics, listener, logger);
             // librdkafka calls block: the stream thread gets a thread of its own, not a pool thread.
             await Task.Factory.StartNew(() => thread.Run(stoppingToken), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -50,9 +52,13 @@ internal sealed class ProcessorService(
         }
         catch (Exception e)
         {
-            logger.LogCritical(e, "AgentStateProcessor stops: {Reason}", e.Message);
+            // One line with the reason; the stack trace only for whoever turns on Debug. Stopping the
+            // host here, not by throwing, keeps the host from logging the same failure twice more.
+            logger.LogCritical("AgentStateProcessor stops: {Reason}", e.Message);
+            logger.LogDebug(e, "Where the failure that stopped AgentStateProcessor was raised");
             metrics.Failure = e;
-            throw;
+            listener.Fatal(e.Message);
+            lifetime.StopApplication();
         }
     }
 }

@@ -36,6 +36,7 @@ internal sealed class AgentTask(TopicPartition source, string snapshotTopic, lon
         {
             case RecordOutcome.DeadLettered:
                 Context.Collector.SendDeadLetter(record, result.Intake!);
+                Context.Listener.DeadLettered(result.Intake!.Code!);
                 return;
             case RecordOutcome.Applied:
                 Changed(result.Event!.AgentKey!, timestampMs);

@@ -6,10 +6,17 @@ namespace AgentStateProcessor.Kafka;
 /// <summary>The one place that turns <see cref="KafkaOptions"/> into client configurations, one per role.</summary>
 internal static class KafkaClientConfigs
 {
+    private const int StatisticsIntervalMs = 5_000;
+
     /// <summary>The consumer of input and repartition records: a group member that commits nothing on its own.</summary>
     public static ConsumerConfig Processing(KafkaOptions options) => new(Common(options))
     {
         GroupId = options.GroupId,
+        // Static membership: a pod restarted under the same name within the session timeout takes its
+        // partitions back without a rebalance (and without restoring them elsewhere in between).
+        GroupInstanceId = options.StaticMembership ? options.InstanceId : null,
+        // Lag per partition and broker round-trip times for /metrics; a scrape every 15-30 s needs no fresher numbers.
+        StatisticsIntervalMs = StatisticsIntervalMs,
         SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
         // Offsets are committed with the snapshots (in the transaction, or after them), never behind our back.
         EnableAutoCommit = false,
@@ -48,6 +55,9 @@ internal static class KafkaClientConfigs
         {
             // One transactional producer per instance; its id must be stable for the instance and unique in the group.
             config.TransactionalId = $"{options.GroupId}-{instanceId}";
+            // As Kafka Streams under exactly-once (10 s, not the client's 60 s): a transaction left open
+            // by a dead instance blocks read_committed readers of its partitions until the broker aborts it.
+            config.TransactionTimeoutMs = (int)options.TransactionTimeout.TotalMilliseconds;
         }
         return config;
     }

@@ -64,14 +64,9 @@ internal sealed class PipelineMetrics
 
     public void Tasks(IReadOnlyDictionary<TaskState, int> byState) => _tasksByState = byState;
 
-    /// <summary>Snapshots whose input records had <paramref name="changedAtMs"/> became visible at <paramref name="visibleAtMs"/>.</summary>
-    public void SnapshotsVisible(TaskKind kind, IReadOnlyList<long> changedAtMs, long visibleAtMs)
-    {
-        if (changedAtMs.Count == 0) return;
-        var freshness = new long[changedAtMs.Count];
-        for (var i = 0; i < freshness.Length; i++) freshness[i] = visibleAtMs - changedAtMs[i];
-        (kind == TaskKind.Agent ? AgentFreshness : DnFreshness).AddRange(freshness);
-    }
+    /// <summary>A commit made snapshots of this kind visible, with this freshness each.</summary>
+    public void SnapshotsVisible(TaskKind kind, IReadOnlyList<long> freshnessMs) =>
+        (kind == TaskKind.Agent ? AgentFreshness : DnFreshness).AddRange(freshnessMs);
 
     public void Committed(int snapshots, IReadOnlyDictionary<AgentStatus, int> agentsByState)
     {

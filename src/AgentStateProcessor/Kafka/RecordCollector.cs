@@ -21,7 +21,6 @@ internal sealed class RecordCollector : IDisposable
     private readonly TopicLayout _layout;
     private readonly ILogger _logger;
     private readonly IProducer<byte[]?, byte[]?> _producer;
-    private readonly bool _exactlyOnce;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
     private Error? _deliveryError;
 
@@ -31,7 +30,7 @@ internal sealed class RecordCollector : IDisposable
         _topics = topics;
         _layout = layout;
         _logger = logger;
-        _exactlyOnce = processing.Guarantee == ProcessingGuarantee.ExactlyOnce;
+        ExactlyOnce = processing.Guarantee == ProcessingGuarantee.ExactlyOnce;
         _onDelivery = report =>
         {
             if (report.Error.IsError) _deliveryError ??= report.Error;
@@ -41,10 +40,13 @@ internal sealed class RecordCollector : IDisposable
             .Build();
     }
 
+    /// <summary>Commits are Kafka transactions; else produce, flush, then commit offsets.</summary>
+    public bool ExactlyOnce { get; }
+
     /// <summary>Opens the first transaction (exactly-once) and learns the output topics' metadata.</summary>
     public void Start()
     {
-        if (_exactlyOnce)
+        if (ExactlyOnce)
         {
             _producer.InitTransactions(KafkaTimeout);
             _producer.BeginTransaction();
@@ -107,7 +109,7 @@ internal sealed class RecordCollector : IDisposable
     /// </summary>
     public void Commit(IReadOnlyList<TopicPartitionOffset> offsets, IConsumer<byte[]?, byte[]?> consumer)
     {
-        if (_exactlyOnce)
+        if (ExactlyOnce)
         {
             _producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, KafkaTimeout);
             _producer.CommitTransaction(KafkaTimeout);
@@ -120,11 +122,13 @@ internal sealed class RecordCollector : IDisposable
     }
 
     /// <summary>Drops what was sent since the last commit (exactly-once); at-least-once cannot take it back.</summary>
-    public void AbortUncommitted()
+    /// <returns>Whether a transaction was aborted.</returns>
+    public bool AbortUncommitted()
     {
-        if (!_exactlyOnce) return;
+        if (!ExactlyOnce) return false;
         _producer.AbortTransaction(KafkaTimeout);
         _producer.BeginTransaction();
+        return true;
     }
 
     public void Dispose() => _producer.Dispose();

@@ -13,6 +13,10 @@ namespace AgentStateProcessor.Kafka;
 internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout, TopicOptions topics, TopicLayout layout) : IDisposable
 {
     private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(10);
+    private const int ProgressEvery = 1_000;
+
+    /// <summary>Told how many records are left to read (from the watermarks; compaction makes it an upper bound), now and then while reading.</summary>
+    public Action<long>? RemainingRecords { get; init; }
 
     /// <summary>The stored next offset of every partition that has one, by <see cref="StreamTask.ProgressKeyOf"/>.</summary>
     public Dictionary<string, long> ReadProgress()
@@ -41,7 +45,10 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, TimeSp
     /// <summary>Calls <paramref name="apply"/> for every record of the partitions, in offset order per partition.</summary>
     private long ReadToEnd(IReadOnlyCollection<TopicPartition> partitions, Action<ConsumeResult<byte[]?, byte[]?>> apply)
     {
-        var remaining = partitions.Where(HasRecords).ToHashSet();
+        var toRead = partitions.Select(p => (Partition: p, Records: RecordsIn(p))).Where(p => p.Records > 0).ToList();
+        var remaining = toRead.Select(p => p.Partition).ToHashSet();
+        var left = toRead.Sum(p => p.Records);
+        RemainingRecords?.Invoke(left);
         if (remaining.Count == 0) return 0;
 
         consumer.Assign(remaining.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
@@ -56,6 +63,7 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, TimeSp
                     throw new TimeoutException($"restoring {string.Join(", ", remaining)} did not reach the end within {timeout} (Processing:RestoreTimeout)");
                 }
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is null || count % ProgressEvery == 0) RemainingRecords?.Invoke(Math.Max(0, left - count));
                 if (result is null) continue;
                 if (result.IsPartitionEOF)
                 {
@@ -69,14 +77,15 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, TimeSp
         finally
         {
             consumer.Unassign();
+            RemainingRecords?.Invoke(0);
         }
         return count;
     }
 
-    private bool HasRecords(TopicPartition partition)
+    private long RecordsIn(TopicPartition partition)
     {
         var watermarks = consumer.QueryWatermarkOffsets(partition, WatermarkTimeout);
-        return watermarks.High > watermarks.Low;
+        return Math.Max(0, watermarks.High - watermarks.Low);
     }
 
     public void Dispose() => consumer.Dispose();

@@ -1,4 +1,4 @@
-using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Processing;
 using AgentStateProcessor.Processing.Stores;
 using Avro;
@@ -32,7 +32,7 @@ internal enum TaskKind
 
 /// <summary>What every task of a stream thread shares.</summary>
 internal sealed record TaskContext(RecordProcessor Step, RecordCollector Collector, ISnapshotFormat SnapshotFormat,
-    PipelineMetrics Metrics, ILogger Logger);
+    PipelineMetrics Metrics, StreamThreadListener Listener, ILogger Logger);
 
 /// <summary>
 /// The work of one consumed partition: processing its records into its state store, its next
@@ -149,6 +149,7 @@ internal abstract class StreamTask<TState>(TaskKind kind, TopicPartition source,
         foreach (var (key, state) in changes)
         {
             collector.SendSnapshot(Snapshots, key, Context.SnapshotFormat.Serialize(Snapshots.Topic, ToSnapshot(state)));
+            Context.Listener.SnapshotWritten(Source.Partition.Value, key, state);
             if (_changedAtMs.TryGetValue(key, out var changedAt)) _writtenChangedAtMs.Add(changedAt);
         }
         _changedAtMs.Clear();
@@ -158,7 +159,11 @@ internal abstract class StreamTask<TState>(TaskKind kind, TopicPartition source,
     public override void Committed(long visibleAtMs)
     {
         base.Committed(visibleAtMs);
-        Context.Metrics.SnapshotsVisible(Kind, _writtenChangedAtMs, visibleAtMs);
+        if (_writtenChangedAtMs.Count == 0) return;
+        // A clock behind the producer's would make it negative.
+        var freshnessMs = _writtenChangedAtMs.Select(changedAt => Math.Max(0, visibleAtMs - changedAt)).ToList();
         _writtenChangedAtMs.Clear();
+        Context.Metrics.SnapshotsVisible(Kind, freshnessMs);
+        Context.Listener.SnapshotsVisible(freshnessMs);
     }
 }

@@ -1,4 +1,5 @@
 using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Processing;
 using AgentStateProcessor.Processing.Intake;
 using Confluent.Kafka;
@@ -17,6 +18,8 @@ internal sealed class StreamThread : IDisposable
 
     private readonly TopicOptions _topics;
     private readonly ProcessingOptions _processing;
+    private readonly TopicLayout _layout;
+    private readonly StreamThreadListener _listener;
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly RecordCollector _collector;
@@ -24,21 +27,27 @@ internal sealed class StreamThread : IDisposable
     private readonly TaskManager _tasks;
 
     public StreamThread(KafkaOptions kafka, TopicOptions topics, ProcessingOptions processing, TopicLayout layout,
-        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, ILogger logger)
+        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, StreamThreadListener listener, ILogger logger)
     {
         _topics = topics;
         _processing = processing;
+        _layout = layout;
+        _listener = listener;
         _logger = logger;
         _collector = new RecordCollector(kafka, topics, processing, layout, logger, (_, error) => LogClientError("producer", error));
         _restorer = new StateRestorer(new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Restore(kafka)).Build(),
-            processing.RestoreTimeout, topics, layout);
+            processing.RestoreTimeout, topics, layout)
+        {
+            RemainingRecords = listener.RestoreRemaining,
+        };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Processing(kafka))
             .SetErrorHandler((_, error) => LogClientError("consumer", error))
             .SetPartitionsAssignedHandler((_, partitions) => _tasks!.OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => _tasks!.OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => _tasks!.OnLost(partitions))
+            .SetStatisticsHandler((_, json) => _listener.Statistics(json))
             .Build();
-        var context = new TaskContext(new RecordProcessor(intake), _collector, snapshotFormat, metrics, logger);
+        var context = new TaskContext(new RecordProcessor(intake), _collector, snapshotFormat, metrics, listener, logger);
         _tasks = new TaskManager(_consumer, _collector, _restorer, context, topics, logger);
     }
 
@@ -46,10 +55,12 @@ internal sealed class StreamThread : IDisposable
     public void Run(CancellationToken stop)
     {
         _collector.Start();
+        _listener.Started(_layout);
         _consumer.Subscribe([_topics.Input, _topics.DnRepartition]);
         var nextCommit = DateTime.UtcNow + _processing.CommitInterval;
         while (!stop.IsCancellationRequested)
         {
+            _listener.Turned();
             try
             {
                 if (_consumer.Consume(PollTimeout) is { IsPartitionEOF: false } record) _tasks.Process(record);
@@ -72,7 +83,12 @@ internal sealed class StreamThread : IDisposable
 
     private void LogClientError(string client, Error error)
     {
-        if (error.IsFatal) _logger.LogCritical("Kafka {Client} fatal error {Code}: {Reason}", client, error.Code, error.Reason);
+        if (error.IsFatal)
+        {
+            _listener.Fatal($"Kafka {client} fatal error {error.Code}: {error.Reason}");
+            // The call that meets this error stops the service, which logs the one critical line.
+            _logger.LogError("Kafka {Client} fatal error {Code}: {Reason}", client, error.Code, error.Reason);
+        }
         else _logger.LogWarning("Kafka {Client} error {Code}: {Reason}", client, error.Code, error.Reason);
     }
 

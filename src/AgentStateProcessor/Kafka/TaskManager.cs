@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Domain;
 using Confluent.Kafka;
@@ -62,10 +63,12 @@ internal sealed class TaskManager(
         }
         if (offsets.Count == 0 && snapshots == 0) return;
 
+        var commitStarted = Stopwatch.GetTimestamp();
         collector.Commit(offsets, consumer);
         var visibleAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var task in _tasks.Values) task.Committed(visibleAt);
         Metrics.Committed(snapshots, CountAgentsByState());
+        context.Listener.Committed(Stopwatch.GetElapsedTime(commitStarted), collector.ExactlyOnce);
     }
 
     /// <summary>
@@ -95,6 +98,7 @@ internal sealed class TaskManager(
     public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {
         var started = DateTime.UtcNow;
+        context.Listener.Assigning();
         var progress = restorer.ReadProgress();
         var committed = consumer.Committed(partitions, KafkaTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
         var created = new List<StreamTask>();
@@ -120,6 +124,7 @@ internal sealed class TaskManager(
         }
         PublishTaskStates();
         Metrics.Ready = true;
+        context.Listener.Assigned(partitions, created.OfType<AgentTask>(), created.OfType<DnTask>());
         var positions = created.Select(t => new TopicPartitionOffset(t.Source, t.NextOffset)).ToList();
         logger.LogInformation("Assigned {Partitions}; restored {Snapshots} snapshots in {Elapsed} ms; resuming at {Positions}",
             string.Join(", ", partitions), restored, (int)(DateTime.UtcNow - started).TotalMilliseconds, string.Join(", ", positions));
@@ -139,6 +144,7 @@ internal sealed class TaskManager(
         foreach (var task in revoked) task.TransitionTo(TaskState.Suspended);
         Commit();
         Close(revoked);
+        context.Listener.Revoked(partitions.Select(p => p.TopicPartition), topics.Input);
         logger.LogInformation("Revoked {Partitions} after committing", string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 
@@ -148,8 +154,9 @@ internal sealed class TaskManager(
         Metrics.Ready = false;
         var lost = Owned(partitions);
         foreach (var task in lost) task.TransitionTo(TaskState.Suspended);
-        collector.AbortUncommitted();
+        if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(lost);
+        context.Listener.Revoked(partitions.Select(p => p.TopicPartition), topics.Input);
         logger.LogWarning("Lost {Partitions}; their uncommitted work was dropped", string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,20 +12,21 @@ using Microsoft.Extensions.Logging;
 namespace AgentStateProcessor.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real processor host (<c>AddAgentStateProcessor</c>) with in-memory configuration, run inside
-/// the test: start it, wait for a condition on its <see cref="PipelineMetrics"/>, stop it gracefully.
-/// A wait fails at once, with the host's own last words, when the processor service dies.
+/// The real processor host (<c>ProcessorApp.Build</c>, HTTP surface included) with in-memory
+/// configuration, run inside the test: start it, wait for a condition on its
+/// <see cref="PipelineMetrics"/>, stop it gracefully. A wait fails at once, with the host's own last
+/// words, when the processor service dies. Its HTTP port is a free one unless Http:Port is given.
 /// </summary>
 internal sealed class ProcessorHost : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(40);
 
-    private readonly IHost _host;
+    private readonly WebApplication _host;
     private bool _started;
     private bool _stopped;
 
-    private ProcessorHost(IHost host, CapturedLogs logs)
+    private ProcessorHost(WebApplication host, CapturedLogs logs)
     {
         _host = host;
         Logs = logs;
@@ -35,18 +39,28 @@ internal sealed class ProcessorHost : IAsyncDisposable
     /// <summary>The processor service's run; completes when it stops, faulted when it failed.</summary>
     public Task? ServiceTask => _host.Services.GetServices<IHostedService>().OfType<ProcessorService>().Single().ExecuteTask;
 
+    /// <summary>Where the started host's HTTP surface listens, on the loopback interface.</summary>
+    public Uri HttpAddress
+    {
+        get
+        {
+            var bound = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri($"http://127.0.0.1:{new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port}/");
+        }
+    }
+
     public bool IsStopping => _host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
 
     /// <summary>Builds the host the way Program.cs does, with <paramref name="settings"/> as the only configuration that matters.</summary>
     public static ProcessorHost Build(IEnumerable<KeyValuePair<string, string?>> settings)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], EnvironmentName = "IntegrationTest" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "IntegrationTest" });
+        builder.Configuration.AddInMemoryCollection([new("Http:Port", "0")]);
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        builder.AddAgentStateProcessor();
-        return new ProcessorHost(builder.Build(), logs);
+        return new ProcessorHost(ProcessorApp.Build(builder), logs);
     }
 
     /// <summary>Starts the host and waits until its partitions are assigned and restored.</summary>
@@ -82,7 +96,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
         {
             if (failWhenServiceEnds && ServiceTask is { IsCompleted: true } service)
             {
-                Assert.Fail($"The processor service ended ({service.Status}: {service.Exception?.GetBaseException().Message}) " +
+                Assert.Fail($"The processor service ended ({service.Status}: {Metrics.Failure?.Message}) " +
                     $"before '{description}'. {Describe()}");
             }
             if (clock.Elapsed > limit)
@@ -117,9 +131,9 @@ internal sealed class ProcessorHost : IAsyncDisposable
         _stopped = true;
         using var timeout = new CancellationTokenSource(StopTimeout);
         await _host.StopAsync(timeout.Token);
-        if (ServiceTask is { IsFaulted: true } service)
+        if (Metrics.Failure is { } failure)
         {
-            Assert.Fail($"The processor service failed: {service.Exception!.GetBaseException()}. {Describe()}");
+            Assert.Fail($"The processor service failed: {failure}. {Describe()}");
         }
     }
 
@@ -129,6 +143,13 @@ internal sealed class ProcessorHost : IAsyncDisposable
     /// </summary>
     public static async Task<Exception> StartExpectingFailureAsync(IEnumerable<KeyValuePair<string, string?>> settings, TimeSpan? timeout = null)
     {
+        var (failure, _) = await StartExpectingFailureWithLogsAsync(settings, timeout);
+        return failure;
+    }
+
+    /// <summary><see cref="StartExpectingFailureAsync"/>, with what the host logged until it stopped.</summary>
+    public static async Task<(Exception Failure, CapturedLogs Logs)> StartExpectingFailureWithLogsAsync(IEnumerable<KeyValuePair<string, string?>> settings, TimeSpan? timeout = null)
+    {
         await using var host = Build(settings);
         try
         {
@@ -136,17 +157,17 @@ internal sealed class ProcessorHost : IAsyncDisposable
         }
         catch (Exception e)
         {
-            return e;
+            return (e, host.Logs);
         }
         var service = host.ServiceTask ?? throw new InvalidOperationException("the processor service was not started");
         var finished = await Task.WhenAny(service, Task.Delay(timeout ?? DefaultWaitTimeout));
-        if (finished != service || service.Exception is null)
+        if (finished != service || host.Metrics.Failure is null)
         {
             Assert.Fail($"The host was expected to fail but its processor service is {service.Status}. {host.Describe()}");
         }
         // A failed service must take the host down with it, so a supervisor restarts the process.
         await host.WaitUntilAsync(_ => host.IsStopping, "the host stopping after its processor service failed", TimeSpan.FromSeconds(5), failWhenServiceEnds: false);
-        return service.Exception!.GetBaseException();
+        return (host.Metrics.Failure!, host.Logs);
     }
 
     public string Describe() =>
@@ -167,7 +188,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
         }
         finally
         {
-            _host.Dispose();
+            await _host.DisposeAsync();
         }
     }
 }
