@@ -4,7 +4,7 @@ using Confluent.Kafka;
 
 namespace AgentStateProcessor.Kafka;
 
-/// <summary>Header names this processor writes, and reading them back. Values are UTF-8 text.</summary>
+/// <summary>Header names this processor writes on dead letters. Values are UTF-8 text.</summary>
 internal static class RecordHeaders
 {
     public const string ErrorCode = "dlq.error.code";
@@ -17,10 +17,4 @@ internal static class RecordHeaders
 
     public static void AddNumber(this Headers headers, string name, long value) =>
         headers.AddText(name, value.ToString(CultureInfo.InvariantCulture));
-
-    public static string? Text(this Headers? headers, string name) =>
-        headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-
-    public static long? Number(this Headers? headers, string name) =>
-        long.TryParse(headers.Text(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
