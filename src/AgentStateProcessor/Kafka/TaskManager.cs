@@ -37,9 +37,21 @@ internal sealed class TaskManager(
     /// <summary>Warns and counts when the log no longer held the records between the task's position and this record.</summary>
     private void CheckSkipAhead(StreamTask task, long offset)
     {
-        var logStart = consumer.GetWatermarkOffsets(task.Source).Low.Value;
         // librdkafka keeps the log start from fetch responses; asking the broker is the rare fallback.
-        if (logStart < 0) logStart = consumer.QueryWatermarkOffsets(task.Source, WatermarkTimeout).Low.Value;
+        var logStart = consumer.GetWatermarkOffsets(task.Source).Low.Value;
+        if (logStart < 0)
+        {
+            try
+            {
+                logStart = consumer.QueryWatermarkOffsets(task.Source, WatermarkTimeout).Low.Value;
+            }
+            catch (KafkaException e)
+            {
+                logger.LogWarning("{Partition} jumped from offset {Expected} to {Actual}, and where its log starts is unknown ({Reason}): records may have been lost to retention",
+                    task.Source, task.NextOffset, offset, e.Error.Reason);
+                return;
+            }
+        }
         var skipped = SkipAhead.RecordsSkipped(task.NextOffset, offset, logStart);
         if (skipped == 0) return;
         Metrics.SkippedAhead(skipped);
