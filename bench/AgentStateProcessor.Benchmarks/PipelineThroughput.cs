@@ -129,18 +129,7 @@ internal static class PipelineThroughput
                 if (report.Error.IsError) failure ??= report.Error;
                 else delivered.Enqueue((report.Partition.Value, report.Offset.Value, kind));
             }
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, message, OnDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            producer.ProduceWhenRoom(topic, message, OnDelivery);
         }
         if (producer.Flush(TimeSpan.FromMinutes(1)) > 0) throw new TimeoutException("the input was not delivered within a minute");
         if (failure is not null) throw new KafkaException(failure);
@@ -202,7 +191,7 @@ internal static class PipelineThroughput
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } result)
             {
                 consumed++;
-                if (producer is not null) Forward(producer, forwardTo!, result.Message);
+                producer?.ProduceWhenRoom(forwardTo!, result.Message);
             }
             if (deadline.Elapsed > WaitLimit) throw new TimeoutException($"the bare consumer read {consumed} of {records} records in {WaitLimit}");
         }
@@ -211,22 +200,6 @@ internal static class PipelineThroughput
         var cpu = ProcessCpu() - cpuAtAssignment;
         consumer.Close();
         return (elapsed, cpu);
-    }
-
-    private static void Forward(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, message);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
     }
 
     private sealed record ProcessorRun(TimeSpan InputConsumed, TimeSpan Processed, TimeSpan ProcessedCpu, TimeSpan Committed, long DeadLettered, long Skipped, string Counters);

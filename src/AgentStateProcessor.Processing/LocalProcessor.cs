@@ -11,16 +11,16 @@ namespace AgentStateProcessor.Processing;
 /// </summary>
 public sealed class LocalProcessor(EventIntake intake)
 {
+    private readonly RecordProcessor _step = new(intake);
+
     public StateStore<AgentState> Agents { get; } = new();
     public StateStore<DnState> Dns { get; } = new();
     public ProcessingTotals Totals { get; } = new();
 
-    public (RecordOutcome Outcome, IntakeResult Intake) Process(InputRecord record)
+    public RecordResult Process(InputRecord record)
     {
-        var result = intake.Read(record);
-        if (result.Event is not { } e) return (Totals.Count(result), result);
-        var agent = Agents.Fold(e);
-        var dn = Dns.Fold(e);
-        return (Totals.Count(result, agent, dn), result);
+        var result = _step.ProcessInput(record, Agents, Dns);
+        Totals.Count(result);
+        return result;
     }
 }

@@ -1,64 +1,55 @@
-using AgentStateProcessor.Domain.Fold;
-using AgentStateProcessor.Processing.Intake;
-
 namespace AgentStateProcessor.Processing;
 
-/// <summary>Where every input record ended: each record is counted exactly once.</summary>
-public enum RecordOutcome
-{
-    /// <summary>Changed agent or DN state.</summary>
-    Applied,
-    /// <summary>Every state it concerns already reflects it (replayed input).</summary>
-    Duplicate,
-    /// <summary>A valid event of the reference documents that changes no state (e.g. EventRegistered).</summary>
-    NoStateRule,
-    /// <summary>Not for us: an event the documents do not describe.</summary>
-    Skipped,
-    /// <summary>Invalid: written to the dead-letter topic.</summary>
-    DeadLettered,
-}
-
-/// <summary>Counts of record outcomes, with skips and dead letters by code. Not thread-safe: one per task.</summary>
+/// <summary>
+/// Counts of step outcomes, with skips and dead letters by code: the one bookkeeping of outcomes,
+/// for replay's totals and the pipeline's counters. Written by one thread, readable from any.
+/// </summary>
 public sealed class ProcessingTotals
 {
-    public long Records { get; private set; }
-    public long Applied { get; private set; }
-    public long Duplicates { get; private set; }
-    public long NoStateRule { get; private set; }
-    public long UnlistedAttributes { get; private set; }
-    public SortedDictionary<string, long> SkippedByCode { get; } = new(StringComparer.Ordinal);
-    public SortedDictionary<string, long> DeadLettersByCode { get; } = new(StringComparer.Ordinal);
+    private long _records, _applied, _duplicates, _noStateRule, _forwardedToDn, _sentToDn, _unlistedAttributes;
+    private readonly SortedDictionary<string, long> _skippedByCode = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _deadLettersByCode = new(StringComparer.Ordinal);
+    private long _skipped, _deadLettered;
 
-    public long Skipped => SkippedByCode.Values.Sum();
-    public long DeadLettered => DeadLettersByCode.Values.Sum();
+    public long Records => Interlocked.Read(ref _records);
+    public long Applied => Interlocked.Read(ref _applied);
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+    public long NoStateRule => Interlocked.Read(ref _noStateRule);
+    /// <summary>Steps whose event changes only DN state, folded after the repartition hop.</summary>
+    public long ForwardedToDn => Interlocked.Read(ref _forwardedToDn);
+    /// <summary>Steps whose event was to be sent to the DN side (whatever it did to agent state).</summary>
+    public long SentToDn => Interlocked.Read(ref _sentToDn);
+    public long UnlistedAttributes => Interlocked.Read(ref _unlistedAttributes);
+    public long Skipped => Interlocked.Read(ref _skipped);
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
-    public RecordOutcome Count(IntakeResult intake, FoldOutcome agent = FoldOutcome.NotApplicable, FoldOutcome dn = FoldOutcome.NotApplicable)
+    public SortedDictionary<string, long> SkippedByCode { get { lock (_skippedByCode) return new(_skippedByCode, StringComparer.Ordinal); } }
+    public SortedDictionary<string, long> DeadLettersByCode { get { lock (_deadLettersByCode) return new(_deadLettersByCode, StringComparer.Ordinal); } }
+
+    public void Count(RecordResult result)
     {
-        Records++;
-        UnlistedAttributes += intake.UnlistedAttributeCount;
-        switch (intake.Outcome)
+        Interlocked.Increment(ref _records);
+        if (result.Intake is { } intake) Interlocked.Add(ref _unlistedAttributes, intake.UnlistedAttributeCount);
+        if (result.SendToDn) Interlocked.Increment(ref _sentToDn);
+        switch (result.Outcome)
         {
-            case IntakeOutcome.Skipped:
-                Increment(SkippedByCode, intake.Code!);
-                return RecordOutcome.Skipped;
-            case IntakeOutcome.DeadLetter:
-                Increment(DeadLettersByCode, intake.Code!);
-                return RecordOutcome.DeadLettered;
+            case RecordOutcome.Applied: Interlocked.Increment(ref _applied); break;
+            case RecordOutcome.Duplicate: Interlocked.Increment(ref _duplicates); break;
+            case RecordOutcome.NoStateRule: Interlocked.Increment(ref _noStateRule); break;
+            case RecordOutcome.ForwardedToDn: Interlocked.Increment(ref _forwardedToDn); break;
+            case RecordOutcome.Skipped:
+                Increment(_skippedByCode, result.Intake!.Code!);
+                Interlocked.Increment(ref _skipped);
+                break;
+            case RecordOutcome.DeadLettered:
+                Increment(_deadLettersByCode, result.Intake!.Code!);
+                Interlocked.Increment(ref _deadLettered);
+                break;
         }
-        if (agent == FoldOutcome.Applied || dn == FoldOutcome.Applied)
-        {
-            Applied++;
-            return RecordOutcome.Applied;
-        }
-        if (agent == FoldOutcome.Duplicate || dn == FoldOutcome.Duplicate)
-        {
-            Duplicates++;
-            return RecordOutcome.Duplicate;
-        }
-        NoStateRule++;
-        return RecordOutcome.NoStateRule;
     }
 
-    private static void Increment(SortedDictionary<string, long> counts, string code) =>
-        counts[code] = counts.GetValueOrDefault(code) + 1;
+    private static void Increment(SortedDictionary<string, long> counts, string code)
+    {
+        lock (counts) counts[code] = counts.GetValueOrDefault(code) + 1;
+    }
 }

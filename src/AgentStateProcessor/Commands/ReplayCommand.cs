@@ -51,8 +51,8 @@ internal static class ReplayCommand
                     log.WriteLine($"line {line.Number}: unreadable: {line.Problem}");
                     continue;
                 }
-                var (outcome, intake) = processor.Process(record);
-                if (!quiet) log.WriteLine(Describe(record, outcome, intake));
+                var result = processor.Process(record);
+                if (!quiet) log.WriteLine(Describe(record, result));
             }
         }
         catch (IOException e)
@@ -65,11 +65,11 @@ internal static class ReplayCommand
         return 0;
     }
 
-    private static string Describe(InputRecord record, RecordOutcome outcome, IntakeResult intake)
+    private static string Describe(InputRecord record, RecordResult result)
     {
-        var name = intake.Event?.Name ?? "-";
-        var detail = intake.Reason is null ? "" : $" [{intake.Code}] {intake.Reason}";
-        return $"line {record.Position.Offset + 1}: {name} {outcome}{detail}";
+        var name = result.Event?.Name ?? "-";
+        var detail = result.Intake?.Reason is { } reason ? $" [{result.Intake.Code}] {reason}" : "";
+        return $"line {record.Position.Offset + 1}: {name} {result.Outcome}{detail}";
     }
 
     private static void WriteResult(TextWriter output, LocalProcessor processor, long unreadableLines)

@@ -29,6 +29,11 @@ internal sealed class SimulatorService(
             InvalidShare = options.InvalidShare,
             UnknownEventShare = options.UnknownEventShare,
             StartTime = DateTimeOffset.UtcNow,
+            // Paced, the simulated clock keeps to the wall clock, so record timestamps are when the
+            // records were produced and the freshness on the progress line means what it says.
+            TimeStep = options.EventsPerSecond > 0
+                ? TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / options.EventsPerSecond))
+                : new ContactCenterSimulatorOptions().TimeStep,
         });
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Simulator(kafka.Value)).Build();
         var pacer = options.EventsPerSecond > 0 ? new RatePacer(options.EventsPerSecond, TimeProvider.System) : null;
@@ -43,18 +48,7 @@ internal sealed class SimulatorService(
                 Value = record.Value,
                 Timestamp = new Timestamp(record.Timestamp),
             };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topics.Value.Input, message);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            producer.ProduceWhenRoom(topics.Value.Input, message);
             if (pacer?.Next() is { } wait && wait > TimeSpan.Zero)
             {
                 stoppingToken.WaitHandle.WaitOne(wait);

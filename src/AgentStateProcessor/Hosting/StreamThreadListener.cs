@@ -15,7 +15,6 @@ internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInst
 {
     private readonly List<(int Partition, string Key, AgentState State)> _writtenAgents = [];
     private readonly List<(int Partition, string Key, DnState State)> _writtenDns = [];
-    private readonly List<long> _foldedTimestampsMicros = [];
     private long _assignmentStarted;
 
     public ProcessorHealth Health => health;
@@ -36,10 +35,10 @@ internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInst
 
     public void DeadLettered(string code) => instruments.DeadLettered(code);
 
-    /// <summary>A record was folded into state; its snapshot becomes visible with the next commit.</summary>
-    public void Folded(long timestampMicros)
+    /// <summary>Freshness of snapshots a commit made visible, in milliseconds (see docs/pipeline.md).</summary>
+    public void SnapshotsVisible(IReadOnlyList<long> freshnessMs)
     {
-        if (timestampMicros > 0) _foldedTimestampsMicros.Add(timestampMicros);
+        foreach (var millis in freshnessMs) instruments.Fresh(millis / 1000.0);
     }
 
     public void SnapshotWritten<TState>(int partition, string key, TState state) where TState : class
@@ -57,8 +56,6 @@ internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInst
         instruments.Committed(duration, transaction);
         foreach (var (partition, key, state) in _writtenAgents) view.Put(partition, key, state);
         foreach (var (partition, key, state) in _writtenDns) view.Put(partition, key, state);
-        var nowMicros = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-        foreach (var timestamp in _foldedTimestampsMicros) instruments.Fresh(Math.Max(0, nowMicros - timestamp) / 1_000_000.0);
         ClearUncommitted();
     }
 
@@ -109,6 +106,5 @@ internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInst
     {
         _writtenAgents.Clear();
         _writtenDns.Clear();
-        _foldedTimestampsMicros.Clear();
     }
 }

@@ -1,47 +1,72 @@
 using AgentStateProcessor.Domain;
-using AgentStateProcessor.Domain.Fold;
+using AgentStateProcessor.Processing;
 
 namespace AgentStateProcessor.Kafka;
 
 /// <summary>
-/// Counters of the pipeline, written by the stream thread and read by anyone (progress display,
-/// health, tests).
+/// Counters and figures of the pipeline, written by the stream thread and read by anyone (progress
+/// display, health, tests). Record outcomes are counted by <see cref="ProcessingTotals"/>, once per
+/// step: input records on agent tasks, repartitioned DN events on DN tasks.
 /// </summary>
 internal sealed class PipelineMetrics
 {
-    private long _consumed, _agentApplied, _dnApplied, _duplicates, _noStateRule, _skipped, _deadLettered, _repartitioned, _commits, _snapshotsWritten;
+    private long _consumed, _commits, _snapshotsWritten, _undecodableRepartitionRecords, _recordsSkippedAhead, _consumerLag;
     private volatile IReadOnlyDictionary<AgentStatus, int> _agentsByState = new Dictionary<AgentStatus, int>();
+    private volatile IReadOnlyDictionary<TaskState, int> _tasksByState = new Dictionary<TaskState, int>();
 
+    /// <summary>Outcomes of input records (agent tasks).</summary>
+    public ProcessingTotals InputSteps { get; } = new();
+    /// <summary>Outcomes of repartitioned DN events (DN tasks).</summary>
+    public ProcessingTotals DnSteps { get; } = new();
+
+    /// <summary>Records consumed, input and repartition.</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
-    public long AgentApplied => Interlocked.Read(ref _agentApplied);
-    public long DnApplied => Interlocked.Read(ref _dnApplied);
-    public long Duplicates => Interlocked.Read(ref _duplicates);
-    public long NoStateRule => Interlocked.Read(ref _noStateRule);
-    public long Skipped => Interlocked.Read(ref _skipped);
-    public long DeadLettered => Interlocked.Read(ref _deadLettered);
-    public long Repartitioned => Interlocked.Read(ref _repartitioned);
+    public long AgentApplied => InputSteps.Applied;
+    public long DnApplied => DnSteps.Applied;
+    public long Duplicates => InputSteps.Duplicates + DnSteps.Duplicates;
+    public long NoStateRule => InputSteps.NoStateRule + DnSteps.NoStateRule;
+    public long Skipped => InputSteps.Skipped;
+    public long DeadLettered => InputSteps.DeadLettered;
+    /// <summary>DN events sent to the repartition topic.</summary>
+    public long Repartitioned => InputSteps.SentToDn;
+    public long UndecodableRepartitionRecords => Interlocked.Read(ref _undecodableRepartitionRecords);
+    /// <summary>Offsets the consumer jumped over because the log no longer held them (see <see cref="SkipAhead"/>).</summary>
+    public long RecordsSkippedAhead => Interlocked.Read(ref _recordsSkippedAhead);
+    /// <summary>Records behind the end of the assigned partitions (high watermark − next offset, summed), as of the last commit interval.</summary>
+    public long ConsumerLag => Interlocked.Read(ref _consumerLag);
     public long Commits => Interlocked.Read(ref _commits);
     public long SnapshotsWritten => Interlocked.Read(ref _snapshotsWritten);
+    /// <summary>
+    /// Freshness of agent snapshots: from the append timestamp of the input record that last changed
+    /// the agent to the return of the commit that made its snapshot visible. Recent window.
+    /// </summary>
+    public LatencyWindow AgentFreshness { get; } = new();
+    /// <summary>The same for DN snapshots; the input timestamp travels with the repartition record.</summary>
+    public LatencyWindow DnFreshness { get; } = new();
     /// <summary>Agents of this instance's partitions by state, as of the last commit.</summary>
     public IReadOnlyDictionary<AgentStatus, int> AgentsByState => _agentsByState;
+    /// <summary>This instance's tasks by lifecycle state, as of the last change.</summary>
+    public IReadOnlyDictionary<TaskState, int> TasksByState => _tasksByState;
     /// <summary>True once partitions were assigned and restored; false again while rebalancing.</summary>
     public bool Ready { get; set; }
     /// <summary>Why the pipeline stopped, when it stopped on an error; the process then exits non-zero.</summary>
     public Exception? Failure { get; set; }
 
     public void Consumed1() => Interlocked.Increment(ref _consumed);
-    public void AgentFolded(FoldOutcome outcome) => Folded(outcome, ref _agentApplied);
-    public void DnFolded(FoldOutcome outcome) => Folded(outcome, ref _dnApplied);
-    public void NoStateRule1() => Interlocked.Increment(ref _noStateRule);
-    public void Skipped1() => Interlocked.Increment(ref _skipped);
-    public void DeadLettered1() => Interlocked.Increment(ref _deadLettered);
-    public void Repartitioned1() => Interlocked.Increment(ref _repartitioned);
 
-    private void Folded(FoldOutcome outcome, ref long applied)
-    {
-        if (outcome == FoldOutcome.Applied) Interlocked.Increment(ref applied);
-        else if (outcome == FoldOutcome.Duplicate) Interlocked.Increment(ref _duplicates);
-    }
+    public void Count(TaskKind kind, RecordResult result) => (kind == TaskKind.Agent ? InputSteps : DnSteps).Count(result);
+
+    public void UndecodableRepartitionRecord() => Interlocked.Increment(ref _undecodableRepartitionRecords);
+
+    public void SkippedAhead(long offsets) => Interlocked.Add(ref _recordsSkippedAhead, offsets);
+
+    public void Lag(long records) => Interlocked.Exchange(ref _consumerLag, records);
+
+    public void Tasks(IReadOnlyDictionary<TaskState, int> byState) => _tasksByState = byState;
+
+    /// <summary>A commit made snapshots of this kind visible, with this freshness each.</summary>
+    public void SnapshotsVisible(TaskKind kind, IReadOnlyList<long> freshnessMs) =>
+        (kind == TaskKind.Agent ? AgentFreshness : DnFreshness).AddRange(freshnessMs);
 
     public void Committed(int snapshots, IReadOnlyDictionary<AgentStatus, int> agentsByState)
     {

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 
 namespace AgentStateProcessor.Kafka;
 
-/// <summary>Header names this processor writes, and reading them back. Values are UTF-8 text.</summary>
+/// <summary>Header names this processor writes on dead letters. Values are UTF-8 text.</summary>
 internal static class RecordHeaders
 {
     public const string ErrorCode = "dlq.error.code";
@@ -13,21 +13,8 @@ internal static class RecordHeaders
     public const string SourcePartition = "dlq.source.partition";
     public const string SourceOffset = "dlq.source.offset";
 
-    // On repartition records: the original input record's identity, so the DN fold sees the same event.
-    public const string InputKey = "asp.input.key";
-    public const string InputTopic = "asp.input.topic";
-    public const string InputPartition = "asp.input.partition";
-    public const string InputOffset = "asp.input.offset";
-    public const string InputTimestampMicros = "asp.input.timestamp-micros";
-
     public static void AddText(this Headers headers, string name, string value) => headers.Add(name, Encoding.UTF8.GetBytes(value));
 
     public static void AddNumber(this Headers headers, string name, long value) =>
         headers.AddText(name, value.ToString(CultureInfo.InvariantCulture));
-
-    public static string? Text(this Headers? headers, string name) =>
-        headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-
-    public static long? Number(this Headers? headers, string name) =>
-        long.TryParse(headers.Text(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

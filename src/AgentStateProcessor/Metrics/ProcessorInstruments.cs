@@ -63,6 +63,10 @@ internal sealed class ProcessorInstruments
             description: "Records behind the end of each assigned partition (librdkafka consumer_lag)");
         Meter.CreateObservableGauge("broker_rtt_seconds", BrokerRoundTrips,
             description: "Average request round-trip time per broker over the last statistics interval");
+        Meter.CreateObservableCounter("records_skipped_ahead_total", () => pipeline.RecordsSkippedAhead,
+            description: "Offsets the consumer jumped over because retention had deleted them before they were processed");
+        Meter.CreateObservableCounter("repartition_records_undecodable_total", () => pipeline.UndecodableRepartitionRecords,
+            description: "Repartition records the DN side could not decode (logged and skipped)");
         Meter.CreateObservableGauge("agents", () => AgentsByState(pipeline),
             description: "Agents of this instance's partitions by state, as of the last commit");
     }

@@ -17,7 +17,10 @@ internal sealed record ContactCenterSimulatorOptions
 
     public DateTimeOffset StartTime { get; init; } = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Simulated time between consecutive records; Kafka timestamps have millisecond precision.</summary>
+    /// <summary>
+    /// Simulated time between consecutive records. Kafka timestamps have millisecond precision: with a
+    /// shorter step, consecutive records can share one.
+    /// </summary>
     public TimeSpan TimeStep { get; init; } = TimeSpan.FromMilliseconds(10);
 
     public int Seed { get; init; } = 1;
@@ -30,6 +33,6 @@ internal sealed record ContactCenterSimulatorOptions
         ArgumentOutOfRangeException.ThrowIfNegative(InvalidShare, nameof(InvalidShare));
         ArgumentOutOfRangeException.ThrowIfNegative(UnknownEventShare, nameof(UnknownEventShare));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(InvalidShare + UnknownEventShare, 1.0, "InvalidShare + UnknownEventShare");
-        ArgumentOutOfRangeException.ThrowIfLessThan(TimeStep, TimeSpan.FromMilliseconds(1), nameof(TimeStep));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TimeStep, TimeSpan.Zero, nameof(TimeStep));
     }
 }

@@ -35,8 +35,8 @@ internal sealed class ReferenceRun
         foreach (var record in records)
         {
             var position = new InputPosition(record.Position.Topic, record.Position.Partition.Value, record.Position.Offset.Value);
-            var (outcome, intake) = _processor.Process(new InputRecord(record.Key, record.Value ?? [], record.TimestampMs * 1000, position));
-            if (outcome == RecordOutcome.DeadLettered) _deadLetters.Add(new ExpectedDeadLetter(record, intake.Code!, intake.Reason!));
+            var result = _processor.Process(new InputRecord(record.Key, record.Value ?? [], record.TimestampMs * 1000, position));
+            if (result is { Outcome: RecordOutcome.DeadLettered, Intake: { } intake }) _deadLetters.Add(new ExpectedDeadLetter(record, intake.Code!, intake.Reason!));
         }
     }
 

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Domain;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace AgentStateProcessor.Kafka;
+
+/// <summary>
+/// The tasks of one stream thread, one per assigned partition (agent tasks for input partitions, DN
+/// tasks for repartition partitions): creates and restores them on assignment, routes each consumed
+/// record to its task, commits their output, and suspends and closes them on revocation, loss and
+/// shutdown. Runs on the stream thread only, rebalance callbacks included.
+/// </summary>
+internal sealed class TaskManager(
+    IConsumer<byte[]?, byte[]?> consumer,
+    RecordCollector collector,
+    StateRestorer restorer,
+    TaskContext context,
+    TopicOptions topics,
+    ILogger logger)
+{
+    private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
+    private PipelineMetrics Metrics => context.Metrics;
+
+    public void Process(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        Metrics.Consumed1();
+        if (!_tasks.TryGetValue((record.Topic, record.Partition.Value), out var task)) return;
+        if (record.Offset.Value > task.NextOffset && task.PositionKnown) CheckSkipAhead(task, record.Offset.Value);
+        task.Process(record);
+    }
+
+    /// <summary>Warns and counts when the log no longer held the records between the task's position and this record.</summary>
+    private void CheckSkipAhead(StreamTask task, long offset)
+    {
+        // librdkafka keeps the log start from fetch responses; asking the broker is the rare fallback.
+        var logStart = consumer.GetWatermarkOffsets(task.Source).Low.Value;
+        if (logStart < 0)
+        {
+            try
+            {
+                logStart = consumer.QueryWatermarkOffsets(task.Source, WatermarkTimeout).Low.Value;
+            }
+            catch (KafkaException e)
+            {
+                logger.LogWarning("{Partition} jumped from offset {Expected} to {Actual}, and where its log starts is unknown ({Reason}): records may have been lost to retention",
+                    task.Source, task.NextOffset, offset, e.Error.Reason);
+                return;
+            }
+        }
+        var skipped = SkipAhead.RecordsSkipped(task.NextOffset, offset, logStart);
+        if (skipped == 0) return;
+        Metrics.SkippedAhead(skipped);
+        logger.LogWarning(
+            "Skipped ahead on {Partition}: expected offset {Expected}, got {Actual}; {Skipped} records were deleted (the log starts at {LogStart}) before they were processed, and their events are lost to the state",
+            task.Source, task.NextOffset, offset, skipped, logStart);
+    }
+
+    /// <summary>
+    /// Asks every task for its output (snapshots of changed keys, progress), then commits it with
+    /// the input offsets: in one transaction, or flush then commit.
+    /// </summary>
+    public void Commit()
+    {
+        Metrics.Lag(Lag());
+        var offsets = new List<TopicPartitionOffset>();
+        var snapshots = 0;
+        foreach (var task in _tasks.Values)
+        {
+            if (task.State is TaskState.Running or TaskState.Suspended) snapshots += task.WriteOutput(collector, offsets);
+        }
+        if (offsets.Count == 0 && snapshots == 0) return;
+
+        var commitStarted = Stopwatch.GetTimestamp();
+        collector.Commit(offsets, consumer);
+        var visibleAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var task in _tasks.Values) task.Committed(visibleAt);
+        Metrics.Committed(snapshots, CountAgentsByState());
+        context.Listener.Committed(Stopwatch.GetElapsedTime(commitStarted), collector.ExactlyOnce);
+    }
+
+    /// <summary>
+    /// High watermark less position, summed over the tasks. The consumer's position, unlike the
+    /// next offset to process, moves past the transaction marker that ends a partition written in
+    /// transactions (the repartition topic), so a drained partition counts 0.
+    /// </summary>
+    private long Lag()
+    {
+        long lag = 0;
+        foreach (var task in _tasks.Values)
+        {
+            var high = consumer.GetWatermarkOffsets(task.Source).High.Value;
+            var position = Math.Max(task.NextOffset, consumer.Position(task.Source).Value);
+            if (high > position) lag += high - position;
+        }
+        return lag;
+    }
+
+    private Dictionary<AgentStatus, int> CountAgentsByState()
+    {
+        var counts = new Dictionary<AgentStatus, int>();
+        foreach (var task in _tasks.Values) (task as AgentTask)?.CountByState(counts);
+        return counts;
+    }
+
+    public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    {
+        var started = DateTime.UtcNow;
+        context.Listener.Assigning();
+        var progress = restorer.ReadProgress();
+        var committed = consumer.Committed(partitions, KafkaTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
+        var created = new List<StreamTask>();
+        foreach (var partition in partitions)
+        {
+            // The later of the group's offset and the progress stored with the snapshots: either
+            // can be missing (offset retention, a new group id, a broker that keeps no
+            // transactional offsets) and the fold skips what state already reflects.
+            var hasOffset = committed.TryGetValue(partition, out var offset) && offset.Value >= 0;
+            var hasProgress = progress.TryGetValue(StreamTask.ProgressKeyOf(partition), out var stored);
+            var start = Math.Max(hasOffset ? offset.Value : 0, hasProgress ? stored : 0);
+            var task = CreateTask(partition, start, positionStored: hasOffset || hasProgress);
+            task.TransitionTo(TaskState.Restoring);
+            created.Add(task);
+        }
+        PublishTaskStates(created);
+
+        var restored = restorer.RestoreSnapshots(created);
+        foreach (var task in created)
+        {
+            task.TransitionTo(TaskState.Running);
+            _tasks[(task.Source.Topic, task.Source.Partition.Value)] = task;
+        }
+        PublishTaskStates();
+        Metrics.Ready = true;
+        context.Listener.Assigned(partitions, created.OfType<AgentTask>(), created.OfType<DnTask>());
+        var positions = created.Select(t => new TopicPartitionOffset(t.Source, t.NextOffset)).ToList();
+        logger.LogInformation("Assigned {Partitions}; restored {Snapshots} snapshots in {Elapsed} ms; resuming at {Positions}",
+            string.Join(", ", partitions), restored, (int)(DateTime.UtcNow - started).TotalMilliseconds, string.Join(", ", positions));
+        return positions;
+    }
+
+    private StreamTask CreateTask(TopicPartition partition, long start, bool positionStored) =>
+        partition.Topic == topics.Input
+            ? new AgentTask(partition, topics.AgentSnapshots, start, positionStored, context)
+            : new DnTask(partition, topics.DnSnapshots, start, positionStored, context);
+
+    /// <summary>Commits the open work of every task, then closes the revoked ones.</summary>
+    public void OnRevoked(List<TopicPartitionOffset> partitions)
+    {
+        Metrics.Ready = false;
+        var revoked = Owned(partitions);
+        foreach (var task in revoked) task.TransitionTo(TaskState.Suspended);
+        Commit();
+        Close(revoked);
+        context.Listener.Revoked(partitions.Select(p => p.TopicPartition), topics.Input);
+        logger.LogInformation("Revoked {Partitions} after committing", string.Join(", ", partitions.Select(p => p.TopicPartition)));
+    }
+
+    /// <summary>Another member owns these partitions now: nothing of the open transaction may land.</summary>
+    public void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        Metrics.Ready = false;
+        var lost = Owned(partitions);
+        foreach (var task in lost) task.TransitionTo(TaskState.Suspended);
+        if (collector.AbortUncommitted()) context.Listener.Aborted();
+        Close(lost);
+        context.Listener.Revoked(partitions.Select(p => p.TopicPartition), topics.Input);
+        logger.LogWarning("Lost {Partitions}; their uncommitted work was dropped", string.Join(", ", partitions.Select(p => p.TopicPartition)));
+    }
+
+    private List<StreamTask> Owned(List<TopicPartitionOffset> partitions) =>
+        partitions.Select(p => _tasks.GetValueOrDefault((p.Topic, p.Partition.Value))).OfType<StreamTask>().ToList();
+
+    private void Close(List<StreamTask> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            task.TransitionTo(TaskState.Closed);
+            _tasks.Remove((task.Source.Topic, task.Source.Partition.Value));
+        }
+        PublishTaskStates();
+    }
+
+    private void PublishTaskStates(IEnumerable<StreamTask>? extra = null) =>
+        Metrics.Tasks(_tasks.Values.Concat(extra ?? []).GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count()));
+}
