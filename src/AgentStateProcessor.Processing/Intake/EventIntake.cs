@@ -66,7 +66,7 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fra
             return IntakeResult.Dead(IntakeCodes.NoTenant,
                 $"{validated.Name}: the record has no 'tenant:agent' key and the event no CustomerID, so it belongs to no tenant");
         }
-        if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || !StateKeys.TrySplit(input.Key, out _, out _)))
+        if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || StateKeys.SeparatorOf(input.Key) < 0))
         {
             return IntakeResult.Dead(IntakeCodes.NoAgentKey,
                 $"{e.Name}: an agent event needs the 'tenant:agent' message key; the input is partitioned by agent, and without the key this agent's events could land on several partitions and be folded apart");
