@@ -7,16 +7,15 @@ namespace AgentStateProcessor.Processing.Intake;
 /// <summary>
 /// Turns a validated event into the <see cref="VoiceEvent"/> the fold reads. Identity comes
 /// from the message key <c>tenant:agent</c>; without one, from the event's CustomerID and AgentID.
-/// Text that repeats across agents (tenant, queue, reason code, topic) comes from
-/// <see cref="InternPool.Shared"/>, so states keep shared instances instead of each record's copies.
+/// Text that repeats across agents (tenant, queue, reason code, topic) comes from the pool, so
+/// states keep shared instances instead of each record's copies.
 /// </summary>
 internal static class VoiceEventMapper
 {
-    public static VoiceEvent? Map(in ValidatedEvent validated, InputRecord input)
+    public static VoiceEvent? Map(in ValidatedEvent validated, InputRecord input, InternPool pool)
     {
         string tenantId;
         string? agentId;
-        var pool = InternPool.Shared;
         if (input.Key is { } key && StateKeys.SeparatorOf(key) is var colon and >= 0)
         {
             tenantId = pool.Intern(key.AsSpan(0, colon));

@@ -75,7 +75,7 @@ public sealed class StateStore<TState> where TState : class
         return changes;
     }
 
-    /// <summary>Every state with its key; each key string is made on the way. <see cref="States"/> makes none.</summary>
+    /// <summary>Every state with its key, in no particular order; each key string is made on the way, <see cref="States"/> makes none.</summary>
     public IEnumerable<KeyValuePair<string, TState>> All => States.Select(state => KeyValuePair.Create(KeyOf(state), state));
 
     public IEnumerable<TState> States
