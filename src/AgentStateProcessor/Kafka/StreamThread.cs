@@ -312,7 +312,7 @@ internal sealed class StreamThread : IDisposable
         var counts = new Dictionary<AgentStatus, int>();
         foreach (var task in _agentTasks.Values)
         {
-            foreach (var (_, agent) in task.Store.All) counts[agent.State] = counts.GetValueOrDefault(agent.State) + 1;
+            foreach (var agent in task.Store.States) counts[agent.State] = counts.GetValueOrDefault(agent.State) + 1;
         }
         return counts;
     }
