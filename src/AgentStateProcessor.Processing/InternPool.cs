@@ -22,7 +22,7 @@ public sealed class InternPool
 
     private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
-    private readonly ConcurrentDictionary<ImmutableArray<string>, ImmutableArray<string>> _arrays = new(PooledNamesComparer.Instance);
+    private readonly ConcurrentDictionary<ImmutableArray<string>, ImmutableArray<string>> _arrays = new(NamesComparer.Instance);
     private readonly int _maxStrings;
     private readonly int _maxStringLength;
     private readonly int _maxArrays;
@@ -97,9 +97,9 @@ public sealed class InternPool
     }
 
     /// <summary>Sorted name arrays are equal when they hold equal names in the same order.</summary>
-    private sealed class PooledNamesComparer : IEqualityComparer<ImmutableArray<string>>
+    private sealed class NamesComparer : IEqualityComparer<ImmutableArray<string>>
     {
-        public static readonly PooledNamesComparer Instance = new();
+        public static readonly NamesComparer Instance = new();
 
         public bool Equals(ImmutableArray<string> x, ImmutableArray<string> y) =>
             x.AsSpan().SequenceEqual(y.AsSpan(), StringComparer.Ordinal);

@@ -7,11 +7,11 @@ namespace AgentStateProcessor.Processing.Stores;
 /// which keys changed since the last flush so each is written once per commit.
 /// </summary>
 /// <remarks>
-/// A state holds its own key's parts (<see cref="IKeyedState"/>), so the store keeps no key strings:
-/// it is an open-addressing table of the states themselves with their hashes, a changed flag in each
-/// hash, and the slots flagged since the last flush. That is 12 bytes a slot where a dictionary of
-/// key strings and a set of changed keys took about 150 bytes a state. Two keys are the same when
-/// their texts <c>tenant:id</c> are, however they split into tenant and id, as for the key strings.
+/// A state holds its own key's parts (<see cref="IKeyedState"/>), so the store need not keep key
+/// strings, which would double the bytes of a state's text: it is an open-addressing table of the
+/// states themselves, with their hashes and a changed flag in each hash beside them, and a list of
+/// the slots flagged since the last flush instead of a second hash table. Two keys are the same when
+/// their texts <c>tenant:id</c> are, however they split into tenant and id, as for key strings.
 /// <typeparamref name="TState"/> must implement <see cref="IKeyedState"/>.
 /// </remarks>
 public sealed class StateStore<TState> where TState : class
