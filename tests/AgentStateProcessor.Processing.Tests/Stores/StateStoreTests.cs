@@ -82,6 +82,28 @@ public sealed class StateStoreTests
     }
 
     [Fact]
+    public void A_put_after_a_get_lands_on_its_own_key_whichever_key_was_got_and_however_the_table_grew()
+    {
+        var store = new StateStore<AgentState>();
+        var a1 = Agent("t1", "a1", 1);
+        store.Put(a1);
+        Assert.Same(a1, store.Get("t1", "a1"));
+
+        store.Put(Agent("t1", "a2", 1));
+        store.Put(a1 with { EventCount = 2 });
+        store.Put(Agent(new string("t1".AsSpan()), new string("a1".AsSpan()), 3));
+        Assert.Equal(3, store.Get("t1", "a1")!.EventCount);
+        Assert.Equal(2, store.Count);
+        for (var i = 3; i < 100; i++) store.Put(Agent("t1", $"a{i}", 1));
+        store.Put(a1 with { EventCount = 4 });
+
+        Assert.Equal(99, store.Count);
+        Assert.Equal(4, store.Get("t1:a1")!.EventCount);
+        Assert.Equal(1, store.Get("t1:a2")!.EventCount);
+        Assert.Equal(99, store.TakeChanges().Count);
+    }
+
+    [Fact]
     public void Keys_of_the_same_text_split_differently_are_one_key_as_key_strings_would_be()
     {
         // Without a message key the tenant is the event's CustomerID, which may itself hold a ':'.
