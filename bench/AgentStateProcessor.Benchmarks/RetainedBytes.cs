@@ -10,7 +10,8 @@ namespace AgentStateProcessor.Benchmarks;
 /// Splits the measured retained bytes of the stores by what holds them. Every object reachable from the
 /// states is counted once (by reference) and sized by the 64-bit CoreCLR layout: records by allocating a
 /// shallow copy, strings and arrays by formula. What is left of the measured total is the stores' own
-/// hash tables (the state dictionaries and the change sets, which keep their capacity when cleared).
+/// tables (slots, hashes and the list of changed slots, which keeps its capacity when cleared). The
+/// stores keep no key strings: <c>All</c> makes them, so the states are walked instead.
 /// </summary>
 internal static class RetainedBytes
 {
@@ -34,21 +35,19 @@ internal static class RetainedBytes
             foreach (var name in array) String(category, name);
         }
 
-        foreach (var (key, agent) in agents.All)
+        foreach (var agent in agents.States)
         {
-            String("store keys (tenant:id)", key);
             if (seen.Add(agent)) Add("AgentState records", ShallowSize(agent, a => a with { }));
             String("tenant, agent and DN ids", agent.TenantId);
             String("tenant, agent and DN ids", agent.AgentId);
             String("tenant, agent and DN ids", agent.Dn);
             Names("queue names and arrays", agent.Queues);
             String("reason codes, forward targets, connection ids", agent.ReasonCode);
-            String("Source.Topic strings (one per state)", agent.Source.Topic);
+            String("Source.Topic strings", agent.Source.Topic);
             String("event names", agent.LastEvent);
         }
-        foreach (var (key, dn) in dns.All)
+        foreach (var dn in dns.States)
         {
-            String("store keys (tenant:id)", key);
             if (seen.Add(dn)) Add("DnState records", ShallowSize(dn, d => d with { }));
             String("tenant, agent and DN ids", dn.TenantId);
             String("tenant, agent and DN ids", dn.Dn);
@@ -56,7 +55,7 @@ internal static class RetainedBytes
             Names("queue names and arrays", dn.Queues);
             Names("reason codes, forward targets, connection ids", dn.MutedConnections);
             String("reason codes, forward targets, connection ids", dn.ForwardTo);
-            String("Source.Topic strings (one per state)", dn.Source.Topic);
+            String("Source.Topic strings", dn.Source.Topic);
             String("event names", dn.LastEvent);
             var positions = ImmutableCollectionsMarshal.AsArray(dn.InputPositions);
             if (positions is not null && seen.Add(positions)) Add("DnState.InputPositions arrays", ArraySize(positions.Length, elementSize: 16));
@@ -67,7 +66,7 @@ internal static class RetainedBytes
             .Select(c => string.Create(CultureInfo.InvariantCulture, $"  {c.Value / pairs,5:N0} B  {c.Key}"))
             .ToList();
         var rest = retained - categories.Values.Sum();
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {rest / pairs,5:N0} B  the rest: the stores' hash tables (state dictionaries and change sets)"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {rest / pairs,5:N0} B  the rest: the stores' tables (slots, hashes, changed slots)"));
         lines.Insert(0, "where the bytes go, per agent+DN (64-bit object layout; strings shared between states counted once):");
         return lines;
     }

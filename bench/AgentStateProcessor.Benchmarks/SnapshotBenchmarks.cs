@@ -26,8 +26,8 @@ public class SnapshotBenchmarks
             agents.Fold(e);
             dns.Fold(e);
         }
-        _agents = agents.All.Select(p => p.Value).Take(1000).ToArray();
-        _dns = dns.All.Select(p => p.Value).Take(1000).ToArray();
+        _agents = agents.States.Take(1000).ToArray();
+        _dns = dns.States.Take(1000).ToArray();
         if (_agents.Length < 1000 || _dns.Length < 1000) throw new InvalidOperationException("too few states");
     }
 

@@ -1,6 +1,8 @@
 using System.Text;
+using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Processing.Tests.Support;
+using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Processing.Tests;
 
@@ -78,6 +80,18 @@ public sealed class DeterminismTests
     public void Folding_the_same_records_twice_from_empty_gives_byte_identical_snapshots()
     {
         AssertSameBytes(Snapshots(Fold(Feed)), Snapshots(Fold(Feed)));
+    }
+
+    [Fact]
+    public void Sharing_repeated_text_changes_no_byte_whether_the_pool_has_room_is_tiny_or_takes_nothing()
+    {
+        static LocalProcessor With(InternPool pool) =>
+            Fold(Feed, new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), Inputs.MaxMessageBytes, internPool: pool)));
+
+        var shared = Snapshots(Fold(Feed));
+
+        AssertSameBytes(shared, Snapshots(With(new InternPool(maxStrings: 0, maxStringLength: 0, maxArrays: 0, maxArrayLength: 0))));
+        AssertSameBytes(shared, Snapshots(With(new InternPool(maxStrings: 3, maxStringLength: 128, maxArrays: 2, maxArrayLength: 16))));
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public static class AgentFold
         {
             EventKind.AgentLogin => WithStatus(before, before.State == AgentStatus.LoggedOut ? AgentStatus.LoggedIn : before.State, e) with
             {
-                Dn = e.ThisDn ?? before.Dn,
+                Dn = StateText.Update(before.Dn, e.ThisDn),
                 Queues = SortedNames.With(before.Queues, e.ThisQueue),
                 WorkMode = e.WorkMode ?? before.WorkMode,
             },

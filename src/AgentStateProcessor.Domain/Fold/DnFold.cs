@@ -21,7 +21,7 @@ public static class DnFold
         {
             EventKind.AgentLogin => before with
             {
-                AgentId = e.AgentId ?? before.AgentId,
+                AgentId = StateText.Update(before.AgentId, e.AgentId),
                 Queues = SortedNames.With(before.Queues, e.ThisQueue),
             },
             EventKind.AgentLogout when e.AgentId is null || before.AgentId is null || e.AgentId == before.AgentId => before with
@@ -31,13 +31,13 @@ public static class DnFold
             },
             EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved => before with
             {
-                AgentId = e.AgentId ?? before.AgentId,
+                AgentId = StateText.Update(before.AgentId, e.AgentId),
             },
             EventKind.DnOutOfService => before with { InService = false },
             EventKind.DnBackInService => before with { InService = true },
             EventKind.DndOn => before with { Dnd = true },
             EventKind.DndOff => before with { Dnd = false },
-            EventKind.ForwardSet => before with { ForwardTo = e.OtherDn ?? before.ForwardTo },
+            EventKind.ForwardSet => before with { ForwardTo = StateText.Update(before.ForwardTo, e.OtherDn) },
             EventKind.ForwardCancel => before with { ForwardTo = null },
             EventKind.OffHook => before with { OffHook = true },
             EventKind.OnHook => before with { OffHook = false },

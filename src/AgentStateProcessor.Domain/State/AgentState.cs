@@ -22,9 +22,11 @@ public sealed record AgentState(
     long UpdatedAt,
     string LastEvent,
     long EventCount,
-    InputPosition Source)
+    InputPosition Source) : IKeyedState
 {
     public string Key => StateKeys.Of(TenantId, AgentId);
+
+    string IKeyedState.Id => AgentId;
 
     public static AgentState Initial(string tenantId, string agentId, long timeMicros, InputPosition position) =>
         new(tenantId, agentId, AgentStatus.LoggedOut, WorkMode: null, ReasonCode: null, Dn: null,

@@ -28,9 +28,11 @@ public sealed record DnState(
     string LastEvent,
     long EventCount,
     InputPosition Source,
-    ImmutableArray<PartitionOffset> InputPositions)
+    ImmutableArray<PartitionOffset> InputPositions) : IKeyedState
 {
     public string Key => StateKeys.Of(TenantId, Dn);
+
+    string IKeyedState.Id => Dn;
 
     public static DnState Initial(string tenantId, string dn, long timeMicros, InputPosition position) =>
         new(tenantId, dn, InService: true, Dnd: false, ForwardTo: null, OffHook: false,

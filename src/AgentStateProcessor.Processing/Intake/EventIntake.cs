@@ -18,9 +18,14 @@ namespace AgentStateProcessor.Processing.Intake;
 /// only sound when every event of the agent is on one partition, as the key guarantees. Without a
 /// partitioned input (replay), CustomerID:AgentID may stand in for the key.
 /// </param>
+/// <param name="internPool">
+/// Where events take their repeating text (tenant, queue, reason code, topic) from;
+/// <see cref="InternPool.Shared"/> unless given, so that folded and restored states share it.
+/// </param>
 public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, FramedAvroDecoder? decodeFramedAvro = null,
-    bool requireAgentKey = false)
+    bool requireAgentKey = false, InternPool? internPool = null)
 {
+    private readonly InternPool _pool = internPool ?? InternPool.Shared;
     private readonly EventValidator _validator = new(schemas);
 
     public IntakeResult Read(InputRecord input)
@@ -61,12 +66,12 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fra
 
     private IntakeResult Map(in ValidatedEvent validated, InputRecord input, int unlistedAttributeCount)
     {
-        if (VoiceEventMapper.Map(validated, input) is not { } e)
+        if (VoiceEventMapper.Map(validated, input, _pool) is not { } e)
         {
             return IntakeResult.Dead(IntakeCodes.NoTenant,
                 $"{validated.Name}: the record has no 'tenant:agent' key and the event no CustomerID, so it belongs to no tenant");
         }
-        if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || !StateKeys.TrySplit(input.Key, out _, out _)))
+        if (requireAgentKey && e.Kind.ChangesAgent() && (input.Key is null || StateKeys.SeparatorOf(input.Key) < 0))
         {
             return IntakeResult.Dead(IntakeCodes.NoAgentKey,
                 $"{e.Name}: an agent event needs the 'tenant:agent' message key; the input is partitioned by agent, and without the key this agent's events could land on several partitions and be folded apart");

@@ -78,9 +78,12 @@ public sealed record RepartitionRecord(VoiceEvent Event, string? InputKey, long 
             var time = reader.Long();
             if (reader.Offset != bytes.Length) throw new FormatException($"{bytes.Length - reader.Offset} bytes follow the record");
             error = null;
+            // The few distinct tenants, queues, reasons, names and topics share one instance, as they do
+            // when intake builds the event; otherwise every DN state would keep copies of its own.
+            var pool = InternPool.Shared;
             return new RepartitionRecord(
-                new VoiceEvent(name, kind, tenant, agent, thisDn, thisQueue, otherDn, connId, mode, reason, time,
-                    new InputPosition(topic, partition, offset)),
+                new VoiceEvent(pool.Intern(name), kind, pool.Intern(tenant), agent, thisDn, pool.Intern(thisQueue), otherDn, connId, mode,
+                    pool.Intern(reason), time, new InputPosition(pool.Intern(topic), partition, offset)),
                 key, timestamp);
         }
         catch (Exception e) when (e is FormatException or OverflowException or DecoderFallbackException)

@@ -11,7 +11,9 @@ namespace AgentStateProcessor.Processing.Snapshots;
 /// <summary>
 /// Maps state to snapshot records (Apache.Avro generic records) and back (the way back restores
 /// state from the snapshot topics). Field names are those of schemas/snapshots; timestamps are
-/// Apache.Avro's value of timestamp-micros, a UTC <see cref="DateTime"/>.
+/// Apache.Avro's value of timestamp-micros, a UTC <see cref="DateTime"/>. Restored states take
+/// repeating text (tenant, queues, reason code, event name, topic) from <see cref="InternPool.Shared"/>,
+/// as states folded from input do.
 /// </summary>
 public static class SnapshotMapper
 {
@@ -19,6 +21,7 @@ public static class SnapshotMapper
     private static readonly EnumSchema WorkModeSchema = EnumOf(SnapshotSchemas.Agent, "workMode");
     private static readonly RecordSchema AgentSourceSchema = RecordOf(SnapshotSchemas.Agent, "source");
     private static readonly RecordSchema DnSourceSchema = RecordOf(SnapshotSchemas.Dn, "source");
+    private static InternPool Pool => InternPool.Shared;
 
     // Records are filled by field position, and enum symbols and booleans are shared instances: a
     // commit maps every changed state, and looking fields up by name was a fifth of the encoding time.
@@ -72,22 +75,22 @@ public static class SnapshotMapper
     }
 
     public static AgentState ToAgentState(GenericRecord r) => new(
-        TenantId: (string)r["tenantId"],
+        TenantId: Pool.Intern((string)r["tenantId"]),
         AgentId: (string)r["agentId"],
         State: Enum.Parse<AgentStatus>(((GenericEnum)r["state"]).Value),
         WorkMode: r["workMode"] is GenericEnum mode ? Enum.Parse<AgentWorkMode>(mode.Value) : null,
-        ReasonCode: (string?)r["reasonCode"],
+        ReasonCode: Pool.Intern((string?)r["reasonCode"]),
         Dn: (string?)r["dn"],
-        Queues: Strings(r["queues"]),
+        Queues: PooledStrings(r["queues"]),
         LoggedInSince: r["loggedInSince"] is DateTime since ? Micros(since) : null,
         StateSince: Micros((DateTime)r["stateSince"]),
         UpdatedAt: Micros((DateTime)r["updatedAt"]),
-        LastEvent: (string)r["lastEvent"],
+        LastEvent: Pool.Intern((string)r["lastEvent"]),
         EventCount: (long)r["eventCount"],
         Source: Position((GenericRecord)r["source"]));
 
     public static DnState ToDnState(GenericRecord r) => new(
-        TenantId: (string)r["tenantId"],
+        TenantId: Pool.Intern((string)r["tenantId"]),
         Dn: (string)r["dn"],
         InService: (bool)r["inService"],
         Dnd: (bool)r["dnd"],
@@ -95,9 +98,9 @@ public static class SnapshotMapper
         OffHook: (bool)r["offHook"],
         MutedConnections: Strings(r["mutedConnections"]),
         AgentId: (string?)r["agentId"],
-        Queues: Strings(r["queues"]),
+        Queues: PooledStrings(r["queues"]),
         UpdatedAt: Micros((DateTime)r["updatedAt"]),
-        LastEvent: (string)r["lastEvent"],
+        LastEvent: Pool.Intern((string)r["lastEvent"]),
         EventCount: (long)r["eventCount"],
         Source: Position((GenericRecord)r["source"]),
         InputPositions: [.. ((IDictionary<string, object>)r["inputPositions"])
@@ -152,6 +155,8 @@ public static class SnapshotMapper
     /// <summary>An array as written (string[]) or as Apache.Avro reads it (object[]).</summary>
     private static ImmutableArray<string> Strings(object array) => [.. ((IEnumerable)array).Cast<string>()];
 
+    private static ImmutableArray<string> PooledStrings(object array) => Pool.Intern([.. ((IEnumerable)array).Cast<string>().Select(name => Pool.Intern(name))]);
+
     private static GenericRecord Position(RecordSchema schema, InputPosition p)
     {
         // The source record's fields are topic, partition, offset in both snapshot schemas.
@@ -162,5 +167,5 @@ public static class SnapshotMapper
         return r;
     }
 
-    private static InputPosition Position(GenericRecord r) => new((string)r["topic"], (int)r["partition"], (long)r["offset"]);
+    private static InputPosition Position(GenericRecord r) => new(Pool.Intern((string)r["topic"]), (int)r["partition"], (long)r["offset"]);
 }

@@ -51,6 +51,7 @@ internal sealed class AgentTask(TopicPartition source, string snapshotTopic, lon
 
     public void CountByState(Dictionary<AgentStatus, int> counts)
     {
-        foreach (var (_, agent) in Store.All) counts[agent.State] = counts.GetValueOrDefault(agent.State) + 1;
+        // States, not All: All builds a key string per state, and this runs every commit.
+        foreach (var agent in Store.States) counts[agent.State] = counts.GetValueOrDefault(agent.State) + 1;
     }
 }

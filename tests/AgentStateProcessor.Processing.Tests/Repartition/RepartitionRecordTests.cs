@@ -41,6 +41,20 @@ public sealed class RepartitionRecordTests
         return data;
     }
 
+    [Fact]
+    public void Decoded_events_share_their_tenant_queue_reason_name_and_topic_text_as_intake_does()
+    {
+        var first = RoundTrip(new RepartitionRecord(Full, "Tenant-Ä:ag:4", 1)).Event;
+        var second = RoundTrip(new RepartitionRecord(Full, "Tenant-Ä:ag:4", 2)).Event;
+
+        Assert.Same(first.TenantId, second.TenantId);
+        Assert.Same(first.ThisQueue, second.ThisQueue);
+        Assert.Same(first.ReasonCode, second.ReasonCode);
+        Assert.Same(first.Name, second.Name);
+        Assert.Same(first.Position.Topic, second.Position.Topic);
+        Assert.NotSame(first.AgentId, second.AgentId);
+    }
+
     [Theory]
     [MemberData(nameof(KindsAndModes))]
     public void Every_kind_and_work_mode_survives_the_hop(EventKind kind, AgentWorkMode? mode)
