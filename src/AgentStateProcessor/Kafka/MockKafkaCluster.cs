@@ -110,6 +110,37 @@ internal sealed class MockKafkaCluster : IDisposable
         rd_kafka_mock_topic_set_error(LiveCluster, topic, (int)error);
     }
 
+    /// <summary>Makes <paramref name="brokerId"/> the leader of the partition; clients learn it from their next metadata request.</summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ThrowIfFailed(rd_kafka_mock_partition_set_leader(LiveCluster, topic, partition, brokerId),
+            $"make broker {brokerId} the leader of {topic}[{partition}]");
+    }
+
+    /// <summary>From now on the cluster records every request it receives, for <see cref="CountRequests"/>.</summary>
+    public void StartRequestTracking() => rd_kafka_mock_start_request_tracking(LiveCluster);
+
+    /// <summary>How many requests of <paramref name="apiKey"/> the cluster received since <see cref="StartRequestTracking"/>.</summary>
+    public int CountRequests(short apiKey)
+    {
+        var requests = rd_kafka_mock_get_requests(LiveCluster, out var count);
+        if (requests == IntPtr.Zero) return 0;
+        try
+        {
+            var matching = 0;
+            for (var i = 0; i < (int)count; i++)
+            {
+                if (rd_kafka_mock_request_api_key(Marshal.ReadIntPtr(requests, i * IntPtr.Size)) == apiKey) matching++;
+            }
+            return matching;
+        }
+        finally
+        {
+            rd_kafka_mock_request_destroy_array(requests, count);
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
