@@ -154,6 +154,32 @@ public sealed class BrokerFaultTests
             && entry.Message.Contains("fenced", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <remarks>
+    /// A produce request refused for good inside a transaction makes the transaction abortable, not
+    /// fatal: Kafka's answer is to abort it and redo the work since the last commit, as Kafka Streams does.
+    /// </remarks>
+    [Fact(Skip = "Processor bug, issue 10: an abortable transaction error stops the host. After the mock refuses one Produce "
+        + "request with MSG_SIZE_TOO_LARGE, the next IProducer.Produce (StreamThread.Send from SendRepartitioned) throws "
+        + "ProduceException 'Local: Erroneous state' (ERR__STATE: the transaction must be aborted) and the processor service "
+        + "stops with PipelineMetrics.Failure set after consuming 1 record, instead of aborting the transaction, rewinding to "
+        + "the last commit and carrying on.")]
+    public async Task A_transaction_made_abortable_by_a_refused_produce_request_is_aborted_and_redone()
+    {
+        using var fixture = new MockClusterFixture();
+        var cluster = fixture.Cluster;
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3);
+        var input = ProducedInput.Produce(cluster.BootstrapServers, topics.Input, ProducedInput.Simulate(seed: 105, Records));
+
+        cluster.PushRequestErrors(Produce, ErrorCode.MsgSizeTooLarge);
+        await using (var host = await ProcessorHost.StartAsync(topics.Settings(cluster.BootstrapServers, "abortable"), SlowClusterTimeout))
+        {
+            await host.WaitUntilConsumedAsync(Records, timeout: SlowClusterTimeout);
+            await host.StopAsync();
+        }
+
+        AssertSameAsReference(cluster.BootstrapServers, topics, input);
+    }
+
     /// <summary>
     /// Starts a host on the first half of the input, injects the fault while it runs, writes the
     /// second half, and checks the outcome against the local fold once the host consumed everything.
