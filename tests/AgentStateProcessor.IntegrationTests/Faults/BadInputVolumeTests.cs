@@ -60,6 +60,8 @@ public sealed class BadInputVolumeTests(MockClusterFixture cluster, ITestOutputH
         AssertEvery(bad, Mutation.DeeplyNested, ValidationErrorCodes.MalformedJson);
         AssertEvery(bad, Mutation.InvalidUtf8, ValidationErrorCodes.MalformedJson);
         output.WriteLine(BadInput.Describe(bad));
+        output.WriteLine($"{totals.Records} records: applied {totals.Applied}, duplicates {totals.Duplicates}, no state rule {totals.NoStateRule}, " +
+            $"skipped {totals.Skipped}, dead letters {totals.DeadLettered} under {totals.DeadLettersByCode.Count} codes");
 
         await using (var host = await ProcessorHost.StartAsync(topics.Settings(cluster.BootstrapServers, "bad-input-volume",
             extra: ("Processing:MaxMessageBytes", MaxMessageBytes.ToString(CultureInfo.InvariantCulture)))))
