@@ -14,7 +14,9 @@ namespace AgentStateProcessor.Kafka;
 /// cluster (librdkafka 2.16): topics a client touches before they exist are auto-created with 4
 /// partitions; the Admin API's CreateTopics and DescribeConfigs time out (the mock names no controller
 /// and implements neither); no compaction; offsets sent with SendOffsetsToTransaction are not stored;
-/// records of aborted transactions are delivered to read_committed consumers. Broker ids are 1..brokerCount.
+/// records of aborted transactions are delivered to read_committed consumers; each partition keeps only
+/// its last 5 MiB (or 100,000 batches), dropping the oldest batches silently, so a consumer starting at the
+/// beginning of a larger partition starts later. Broker ids are 1..brokerCount.
 /// </remarks>
 internal sealed class MockKafkaCluster : IDisposable
 {
