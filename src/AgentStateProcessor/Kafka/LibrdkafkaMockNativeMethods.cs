@@ -59,5 +59,24 @@ internal static class LibrdkafkaMockNativeMethods
     internal static extern void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, UIntPtr count, int[] errors);
 
     [DllImport(Library)]
+    internal static extern int rd_kafka_mock_partition_set_leader(IntPtr cluster, string topic, int partition, int brokerId);
+
+    // rd_kafka_mock_broker_push_request_error_rtts (errors with a delay, per broker) is variadic only,
+    // so it is not declared: set_rtt plus push_request_errors_array cover what it would test.
+
+    [DllImport(Library)]
+    internal static extern void rd_kafka_mock_start_request_tracking(IntPtr cluster);
+
+    /// <summary>Returns an array of <paramref name="count"/> request handles, to free with rd_kafka_mock_request_destroy_array.</summary>
+    [DllImport(Library)]
+    internal static extern IntPtr rd_kafka_mock_get_requests(IntPtr cluster, out UIntPtr count);
+
+    [DllImport(Library)]
+    internal static extern short rd_kafka_mock_request_api_key(IntPtr request);
+
+    [DllImport(Library)]
+    internal static extern void rd_kafka_mock_request_destroy_array(IntPtr requests, UIntPtr count);
+
+    [DllImport(Library)]
     internal static extern IntPtr rd_kafka_err2str(int error);
 }

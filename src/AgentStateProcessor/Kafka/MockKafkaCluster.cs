@@ -14,7 +14,9 @@ namespace AgentStateProcessor.Kafka;
 /// cluster (librdkafka 2.16): topics a client touches before they exist are auto-created with 4
 /// partitions; the Admin API's CreateTopics and DescribeConfigs time out (the mock names no controller
 /// and implements neither); no compaction; offsets sent with SendOffsetsToTransaction are not stored;
-/// records of aborted transactions are delivered to read_committed consumers. Broker ids are 1..brokerCount.
+/// records of aborted transactions are delivered to read_committed consumers; each partition keeps only
+/// its last 5 MiB (or 100,000 batches), dropping the oldest batches silently, so a consumer starting at the
+/// beginning of a larger partition starts later. Broker ids are 1..brokerCount.
 /// </remarks>
 internal sealed class MockKafkaCluster : IDisposable
 {
@@ -108,6 +110,37 @@ internal sealed class MockKafkaCluster : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         rd_kafka_mock_topic_set_error(LiveCluster, topic, (int)error);
+    }
+
+    /// <summary>Makes <paramref name="brokerId"/> the leader of the partition; clients learn it from their next metadata request.</summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ThrowIfFailed(rd_kafka_mock_partition_set_leader(LiveCluster, topic, partition, brokerId),
+            $"make broker {brokerId} the leader of {topic}[{partition}]");
+    }
+
+    /// <summary>From now on the cluster records every request it receives, for <see cref="CountRequests"/>.</summary>
+    public void StartRequestTracking() => rd_kafka_mock_start_request_tracking(LiveCluster);
+
+    /// <summary>How many requests of <paramref name="apiKey"/> the cluster received since <see cref="StartRequestTracking"/>.</summary>
+    public int CountRequests(short apiKey)
+    {
+        var requests = rd_kafka_mock_get_requests(LiveCluster, out var count);
+        if (requests == IntPtr.Zero) return 0;
+        try
+        {
+            var matching = 0;
+            for (var i = 0; i < (int)count; i++)
+            {
+                if (rd_kafka_mock_request_api_key(Marshal.ReadIntPtr(requests, i * IntPtr.Size)) == apiKey) matching++;
+            }
+            return matching;
+        }
+        finally
+        {
+            rd_kafka_mock_request_destroy_array(requests, count);
+        }
     }
 
     public void Dispose()

@@ -12,7 +12,8 @@ internal sealed record ExpectedDeadLetter(ProducedRecord Record, string Code, st
 /// <summary>
 /// The oracle: <see cref="LocalProcessor"/> (the same fold without Kafka) over the records the
 /// broker stored, at the positions it gave them. Every DN of the simulation hears from one agent,
-/// so the order of records across input partitions cannot change a DN's state either.
+/// so the order of records across input partitions cannot change a DN's state either. Its intake
+/// is the host's: agent events need the <c>tenant:agent</c> key.
 /// </summary>
 internal sealed class ReferenceRun
 {
@@ -21,7 +22,7 @@ internal sealed class ReferenceRun
 
     /// <param name="decodeFramedAvro">The schema registry's decoding, for Confluent-framed input.</param>
     public ReferenceRun(int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null) =>
-        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes, decodeFramedAvro));
+        _processor = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), maxMessageBytes, decodeFramedAvro, requireAgentKey: true));
 
     public static ReferenceRun Of(IEnumerable<ProducedRecord> records, int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null)
     {
