@@ -16,6 +16,9 @@ internal sealed class StreamThread : IDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A transaction that cannot commit however often it is redone (a record over the broker's size limit) stops the service.</summary>
+    private const int MaxRedosWithoutCommit = 5;
+
     private readonly TopicOptions _topics;
     private readonly ProcessingOptions _processing;
     private readonly TopicLayout _layout;
@@ -58,21 +61,29 @@ internal sealed class StreamThread : IDisposable
         _listener.Started(_layout);
         _consumer.Subscribe([_topics.Input, _topics.DnRepartition]);
         var nextCommit = DateTime.UtcNow + _processing.CommitInterval;
+        var redoneSinceCommit = 0;
         while (!stop.IsCancellationRequested)
         {
             _listener.Turned();
             try
             {
                 if (_consumer.Consume(PollTimeout) is { IsPartitionEOF: false } record) _tasks.Process(record);
+                if (DateTime.UtcNow < nextCommit) continue;
+                _tasks.Commit();
+                redoneSinceCommit = 0;
+                nextCommit = DateTime.UtcNow + _processing.CommitInterval;
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
                 _logger.LogWarning("Consume failed at {Topic}[{Partition}]@{Offset}: {Reason}",
                     e.ConsumerRecord?.Topic, e.ConsumerRecord?.Partition.Value, e.ConsumerRecord?.Offset.Value, e.Error.Reason);
             }
-            if (DateTime.UtcNow < nextCommit) continue;
-            _tasks.Commit();
-            nextCommit = DateTime.UtcNow + _processing.CommitInterval;
+            catch (KafkaException e) when (RequiresAbort(e) && redoneSinceCommit < MaxRedosWithoutCommit)
+            {
+                redoneSinceCommit++;
+                _tasks.AbortAndRedo(e);
+                nextCommit = DateTime.UtcNow + _processing.CommitInterval;
+            }
         }
         _tasks.Commit();
         // Close runs the revoked handler (nothing left to commit) and leaves the group at once,
@@ -80,6 +91,14 @@ internal sealed class StreamThread : IDisposable
         _consumer.Close();
         _logger.LogInformation("Left the consumer group after committing");
     }
+
+    /// <summary>
+    /// An error that dooms the open transaction but not the producer: librdkafka refuses further
+    /// sends with Local_State until the transaction is aborted. Fatal errors (a fenced producer) are not.
+    /// </summary>
+    private bool RequiresAbort(KafkaException e) =>
+        _collector.ExactlyOnce && !e.Error.IsFatal
+        && (e is KafkaTxnRequiresAbortException || e.Error.Code == ErrorCode.Local_State);
 
     private void LogClientError(string client, Error error)
     {

@@ -143,6 +143,24 @@ internal sealed class TaskManager(
         return positions;
     }
 
+    /// <summary>
+    /// After an abortable transaction error (a produce request refused for good, a commit the broker
+    /// made abortable): drops the open transaction and all work since the last commit, restores every
+    /// task from the snapshot topics and consumes again from the committed positions, as Kafka Streams
+    /// does. The partitions stay assigned; only their work is redone.
+    /// </summary>
+    public void AbortAndRedo(KafkaException cause)
+    {
+        logger.LogWarning("The transaction must be aborted ({Code}: {Reason}); redoing the work since the last commit",
+            cause.Error.Code, cause.Error.Reason);
+        var partitions = _tasks.Values.Select(t => t.Source).ToList();
+        var open = _tasks.Values.ToList();
+        foreach (var task in open) task.TransitionTo(TaskState.Suspended);
+        if (collector.AbortUncommitted()) context.Listener.Aborted();
+        Close(open);
+        foreach (var position in OnAssigned(partitions)) consumer.Seek(position);
+    }
+
     private StreamTask CreateTask(TopicPartition partition, long start, bool positionStored) =>
         partition.Topic == topics.Input
             ? new AgentTask(partition, topics.AgentSnapshots, start, positionStored, context)

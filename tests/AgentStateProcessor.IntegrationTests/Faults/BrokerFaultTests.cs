@@ -158,11 +158,7 @@ public sealed class BrokerFaultTests
     /// A produce request refused for good inside a transaction makes the transaction abortable, not
     /// fatal: Kafka's answer is to abort it and redo the work since the last commit, as Kafka Streams does.
     /// </remarks>
-    [Fact(Skip = "Processor bug, issue 10: an abortable transaction error stops the host. After the mock refuses one Produce "
-        + "request with MSG_SIZE_TOO_LARGE, the next IProducer.Produce (StreamThread.Send from SendRepartitioned) throws "
-        + "ProduceException 'Local: Erroneous state' (ERR__STATE: the transaction must be aborted) and the processor service "
-        + "stops with PipelineMetrics.Failure set after consuming 1 record, instead of aborting the transaction, rewinding to "
-        + "the last commit and carrying on.")]
+    [Fact]
     public async Task A_transaction_made_abortable_by_a_refused_produce_request_is_aborted_and_redone()
     {
         using var fixture = new MockClusterFixture();
@@ -171,13 +167,44 @@ public sealed class BrokerFaultTests
         var input = ProducedInput.Produce(cluster.BootstrapServers, topics.Input, ProducedInput.Simulate(seed: 105, Records));
 
         cluster.PushRequestErrors(Produce, ErrorCode.MsgSizeTooLarge);
+        var reference = ReferenceRun.Of(input);
         await using (var host = await ProcessorHost.StartAsync(topics.Settings(cluster.BootstrapServers, "abortable"), SlowClusterTimeout))
         {
             await host.WaitUntilConsumedAsync(Records, timeout: SlowClusterTimeout);
+            // The redo consumes input twice, which the consumed count cannot tell from repartition
+            // records: wait until the committed DN snapshots are those of the local fold.
+            await EventuallyAsync(() => PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots)));
             await host.StopAsync();
+            Assert.Contains(host.Logs.Entries, entry => entry.Message.Contains("redoing the work since the last commit", StringComparison.Ordinal));
         }
 
-        AssertSameAsReference(cluster.BootstrapServers, topics, input);
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(cluster.BootstrapServers, topics.AgentSnapshots));
+        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots));
+        // The mock delivers an aborted transaction's records to read_committed readers, so the dead
+        // letters of the aborted attempt show beside the redone ones: one per source position is
+        // checked exactly here, and the real-broker suite checks that aborted copies stay invisible.
+        var deadLetters = SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters)
+            .GroupBy(d => (PipelineAssert.Header(d.Message.Headers, RecordHeaders.SourcePartition), PipelineAssert.Header(d.Message.Headers, RecordHeaders.SourceOffset)))
+            .Select(copies => copies.Last())
+            .ToList();
+        PipelineAssert.ExactDeadLetters(reference.DeadLetters, deadLetters);
+    }
+
+    private static async Task EventuallyAsync(Action assertion)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (waited.Elapsed < SlowClusterTimeout)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     /// <summary>
