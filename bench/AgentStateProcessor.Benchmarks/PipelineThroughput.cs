@@ -10,6 +10,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using static AgentStateProcessor.Benchmarks.BenchmarkSupport;
 
 namespace AgentStateProcessor.Benchmarks;
 
@@ -21,7 +22,6 @@ namespace AgentStateProcessor.Benchmarks;
 /// </summary>
 internal static class PipelineThroughput
 {
-    private const int Partitions = 6;
     /// <summary>
     /// The mock brokers keep about 5 MB per partition: with 6 partitions, about 150,000 of these input records,
     /// and fewer repartition records (they carry the input position in headers). This default stays below both.
@@ -51,7 +51,7 @@ internal static class PipelineThroughput
         // A warm-up pass over topics of their own, so that the measured pass sees JIT-compiled (tier 1) code
         // in both consumers and the processor, as a long-running service does, rather than the compiler at work.
         var warmupRecords = options.PositiveInt("--warmup", DefaultWarmupRecords);
-        var warmupTopics = WarmupTopics();
+        var warmupTopics = PrefixedTopics("warmup-");
         foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
         {
             cluster.CreateTopic(topic, Partitions);
@@ -129,18 +129,7 @@ internal static class PipelineThroughput
                 if (report.Error.IsError) failure ??= report.Error;
                 else delivered.Enqueue((report.Partition.Value, report.Offset.Value, kind));
             }
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, message, OnDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            ProduceWaitingForRoom(producer, topic, message, OnDelivery);
         }
         if (producer.Flush(TimeSpan.FromMinutes(1)) > 0) throw new TimeoutException("the input was not delivered within a minute");
         if (failure is not null) throw new KafkaException(failure);
@@ -202,7 +191,7 @@ internal static class PipelineThroughput
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } result)
             {
                 consumed++;
-                if (producer is not null) Forward(producer, forwardTo!, result.Message);
+                if (producer is not null) ProduceWaitingForRoom(producer, forwardTo!, result.Message);
             }
             if (deadline.Elapsed > WaitLimit) throw new TimeoutException($"the bare consumer read {consumed} of {records} records in {WaitLimit}");
         }
@@ -211,22 +200,6 @@ internal static class PipelineThroughput
         var cpu = ProcessCpu() - cpuAtAssignment;
         consumer.Close();
         return (elapsed, cpu);
-    }
-
-    private static void Forward(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, message);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
     }
 
     private sealed record ProcessorRun(TimeSpan InputConsumed, TimeSpan Processed, TimeSpan ProcessedCpu, TimeSpan Committed, long DeadLettered, long Skipped, string Counters);
@@ -246,20 +219,6 @@ internal static class PipelineThroughput
     /// offset, so the input's offsets and agent snapshots are durable.</item>
     /// </list>
     /// </summary>
-    private static TopicOptions WarmupTopics()
-    {
-        var defaults = new TopicOptions();
-        return new TopicOptions
-        {
-            Input = "warmup-" + defaults.Input,
-            AgentSnapshots = "warmup-" + defaults.AgentSnapshots,
-            DnSnapshots = "warmup-" + defaults.DnSnapshots,
-            DeadLetters = "warmup-" + defaults.DeadLetters,
-            DnRepartition = "warmup-" + defaults.DnRepartition,
-            Progress = "warmup-" + defaults.Progress,
-        };
-    }
-
     private static async Task<ProcessorRun> MeasureProcessorAsync(string bootstrapServers, TopicOptions topics, ProducedInput input, ProcessingGuarantee guarantee, string groupId)
     {
         var records = input.Retained;
@@ -369,12 +328,4 @@ internal static class PipelineThroughput
             : null;
     }
 
-    /// <summary>CPU time of the whole process: the clients' librdkafka threads and the mock brokers included.</summary>
-    private static TimeSpan ProcessCpu()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
-
-    private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
 }
