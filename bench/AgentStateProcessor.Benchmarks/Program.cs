@@ -28,7 +28,6 @@ try
         ["snapshots", .. var rest] => RunBenchmarkDotNet<SnapshotBenchmarks>("snapshots", rest),
         ["memory", .. var rest] => MemoryFootprint.Run(SubcommandOptions.Parse(rest, "--agents")),
         ["pipeline", .. var rest] => await PipelineThroughput.RunAsync(SubcommandOptions.Parse(rest, "--records", "--agents", "--guarantee")),
-        ["simhash"] => SimHash.Run(),
         ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--rate", "--agents", "--commit-interval", "--reader-fetch-wait")),
         ["sustained", .. var rest] => await SustainedThroughput.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--agents", "--commit-interval")),
         ["restore", .. var rest] => await RestoreBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--agents")),
