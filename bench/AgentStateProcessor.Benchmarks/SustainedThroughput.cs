@@ -24,10 +24,11 @@ internal static class SustainedThroughput
     /// <summary>
     /// Faster than any system here commits, for so short a time that the backlog stays far below what the mock
     /// brokers keep (about 5 MB per partition, some 120,000 simulated records over 6 partitions): it ends
-    /// early once the backlog reaches <see cref="ProbeBacklog"/>.
+    /// early once the backlog reaches <see cref="ProbeBacklog"/>. Several commit intervals long, as the
+    /// committed position moves in steps of one.
     /// </summary>
-    private const double ProbeRate = 30_000;
-    private const long ProbeBacklog = 60_000;
+    private const double ProbeRate = 25_000;
+    private const long ProbeBacklog = 100_000;
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
 
