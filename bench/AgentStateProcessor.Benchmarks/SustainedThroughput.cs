@@ -139,7 +139,7 @@ internal static class SustainedThroughput
         var produced = input.Produced;
         var clock = Stopwatch.StartNew();
         long dropped = 0, committed = committedAtStart;
-        var (cpu, mockCpu) = (ProcessCpu(), MockThreadCpu());
+        var (cpu, mockCpu, threads) = (ProcessCpu(), MockThreadCpu(), ThreadCpuByName());
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
         {
             await Task.Delay(1000);
@@ -156,9 +156,17 @@ internal static class SustainedThroughput
         var bounded = dropped == 0 && last <= second + 0.5 * rate;
         var summary = $"produced {producedRate:N0}/s, committed {committedRate:N0}/s, lag {second:N0} -> {last:N0} (mean of 2nd and 4th quarter), max {lags.DefaultIfEmpty().Max():N0}"
             + (dropped > 0 ? $", {dropped:N0} records dropped by the mock before they were committed" : "")
-            + $", process CPU {100 * (ProcessCpu() - cpu).TotalSeconds / elapsed:N0}% of a core (mock thread {100 * (MockThreadCpu() - mockCpu).TotalSeconds / elapsed:N0}%)";
+            + $", process CPU {100 * (ProcessCpu() - cpu).TotalSeconds / elapsed:N0}% of a core (mock thread {100 * (MockThreadCpu() - mockCpu).TotalSeconds / elapsed:N0}%)"
+            + $"; busiest threads (by name, summed): {BusiestThreads(threads, ThreadCpuByName(), elapsed)}";
         return (bounded, producedRate, summary);
     }
+
+    private static string BusiestThreads(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, double seconds) =>
+        string.Join(", ", after
+            .Select(t => (t.Key, Share: (t.Value - before.GetValueOrDefault(t.Key)).TotalSeconds / seconds))
+            .OrderByDescending(t => t.Share)
+            .Take(4)
+            .Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Key} {100 * t.Share:N0}%")));
 
     /// <summary>One or two processor hosts of one group on their own topics; lag read from outside, from the topics' end offsets and the progress topic.</summary>
     private sealed class Processors(string bootstrapServers, TopicOptions topics, TimeSpan commitInterval, int instances) : ILoadedSystem
