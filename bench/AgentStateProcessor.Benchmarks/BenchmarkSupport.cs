@@ -151,7 +151,7 @@ internal static class BenchmarkSupport
         return result;
     }
 
-    /// <summary>The mock brokers' thread (librdkafka names it <c>rdk:mock</c>... or similar); zero if none is found.</summary>
+    /// <summary>The mock brokers' one thread (librdkafka names it <c>rdk:mock</c>); zero if none is found.</summary>
     public static TimeSpan MockThreadCpu() =>
         ThreadCpuByName().Where(t => t.Key.Contains("mock", StringComparison.OrdinalIgnoreCase)).Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Value);
 

@@ -4,6 +4,7 @@ using System.Text;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Kafka;
+using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,7 +101,7 @@ internal static class EmbeddedSteadiness
     private sealed record Observation(TimeSpan Elapsed, long InputEnd, long InputCommitted, long RepartitionEnd, long RepartitionCommitted,
         long Dropped, long Resident, TimeSpan Cpu, TimeSpan MockCpu);
 
-    private static Observation Observe(Stopwatch clock, Confluent.Kafka.IConsumer<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore> watermarks,
+    private static Observation Observe(Stopwatch clock, IConsumer<Ignore, Ignore> watermarks,
         ProgressWatcher progress, TopicOptions topics, int partitions)
     {
         var input = Watermarks(watermarks, topics.Input, partitions);
