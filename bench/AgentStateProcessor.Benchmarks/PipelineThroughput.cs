@@ -10,6 +10,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using static AgentStateProcessor.Benchmarks.BenchmarkSupport;
 
 namespace AgentStateProcessor.Benchmarks;
 
@@ -21,7 +22,6 @@ namespace AgentStateProcessor.Benchmarks;
 /// </summary>
 internal static class PipelineThroughput
 {
-    private const int Partitions = 6;
     /// <summary>
     /// The mock brokers keep about 5 MB per partition: with 6 partitions, about 150,000 of these input records,
     /// and fewer repartition records (they carry the input position in headers). This default stays below both.
@@ -51,7 +51,7 @@ internal static class PipelineThroughput
         // A warm-up pass over topics of their own, so that the measured pass sees JIT-compiled (tier 1) code
         // in both consumers and the processor, as a long-running service does, rather than the compiler at work.
         var warmupRecords = options.PositiveInt("--warmup", DefaultWarmupRecords);
-        var warmupTopics = WarmupTopics();
+        var warmupTopics = PrefixedTopics("warmup-");
         foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
         {
             cluster.CreateTopic(topic, Partitions);
@@ -219,20 +219,6 @@ internal static class PipelineThroughput
     /// offset, so the input's offsets and agent snapshots are durable.</item>
     /// </list>
     /// </summary>
-    private static TopicOptions WarmupTopics()
-    {
-        var defaults = new TopicOptions();
-        return new TopicOptions
-        {
-            Input = "warmup-" + defaults.Input,
-            AgentSnapshots = "warmup-" + defaults.AgentSnapshots,
-            DnSnapshots = "warmup-" + defaults.DnSnapshots,
-            DeadLetters = "warmup-" + defaults.DeadLetters,
-            DnRepartition = "warmup-" + defaults.DnRepartition,
-            Progress = "warmup-" + defaults.Progress,
-        };
-    }
-
     private static async Task<ProcessorRun> MeasureProcessorAsync(string bootstrapServers, TopicOptions topics, ProducedInput input, ProcessingGuarantee guarantee, string groupId)
     {
         var records = input.Retained;
@@ -342,12 +328,4 @@ internal static class PipelineThroughput
             : null;
     }
 
-    /// <summary>CPU time of the whole process: the clients' librdkafka threads and the mock brokers included.</summary>
-    private static TimeSpan ProcessCpu()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
-
-    private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
 }

@@ -29,6 +29,8 @@ internal sealed class SubcommandOptions
             : throw new ArgumentException($"{name} must be a positive whole number (was '{text}')");
     }
 
+    public string Text(string name, string defaultValue) => _values.GetValueOrDefault(name, defaultValue);
+
     public TEnum Enum<TEnum>(string name, TEnum defaultValue) where TEnum : struct, Enum
     {
         if (!_values.TryGetValue(name, out var text)) return defaultValue;

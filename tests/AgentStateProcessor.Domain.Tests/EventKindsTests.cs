@@ -33,11 +33,13 @@ public class EventKindsTests
     }
 
     [Fact]
-    public void The_test_builder_names_every_kind_with_a_name_that_maps_back_to_it()
+    public void Every_kind_with_a_state_rule_has_the_name_that_maps_back_to_it()
     {
-        foreach (var kind in Enum.GetValues<EventKind>())
+        Assert.Equal(Enum.GetValues<EventKind>().Length - 1, EventKinds.WithStateRule.Count);
+        foreach (var kind in EventKinds.WithStateRule)
         {
-            Assert.Equal(kind, EventKinds.Of(Events.NameOf(kind)));
+            Assert.Equal(kind, EventKinds.Of(EventKinds.NameOf(kind)));
         }
+        Assert.Throws<ArgumentOutOfRangeException>(() => EventKinds.NameOf(EventKind.NoStateRule));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.Schemas.Tables;
 using AgentStateProcessor.Simulation;
 
 namespace AgentStateProcessor.IntegrationTests;
@@ -256,12 +257,6 @@ public sealed class SimulationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ContactCenterSimulator(Defaults with { TimeStep = TimeSpan.Zero }));
     }
 
-    private static readonly HashSet<string> EventsTheSeedsDoNotDescribe =
-    [
-        "EventQueueLogout", "EventMonitoringNextCall", "EventMonitoringCancelled", "EventListenDisconnected",
-        "EventListenReconnected", "EventMessageWaitingOn", "EventMessageWaitingOff",
-    ];
-
     /// <summary>What the processor should make of a value, decided from the tables alone.</summary>
     private static (SimulatedRecordKind Kind, string Reason) Classify(byte[] value)
     {
@@ -283,7 +278,7 @@ public sealed class SimulationTests
                 return (SimulatedRecordKind.Invalid, "not an event object");
             }
 
-            if (EventsTheSeedsDoNotDescribe.Contains(id.GetString()!))
+            if (UndescribedEvents.Names.Contains(id.GetString()!))
             {
                 return (SimulatedRecordKind.Unknown, id.GetString()!);
             }

@@ -45,8 +45,17 @@ public static class EventKinds
         ["EventMuteOff"] = EventKind.MuteOff,
     };
 
+    private static readonly Dictionary<EventKind, string> NameByKind = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
+
+    /// <summary>Every kind that has a state rule, in declaration order.</summary>
+    public static IReadOnlyList<EventKind> WithStateRule { get; } = [.. Enum.GetValues<EventKind>().Where(kind => kind != EventKind.NoStateRule)];
+
     public static EventKind Of(string eventName) =>
         ByName.TryGetValue(eventName, out var kind) ? kind : EventKind.NoStateRule;
+
+    /// <summary>The event's name on the wire (its <c>id</c>); <see cref="EventKind.NoStateRule"/> stands for many events and has none.</summary>
+    public static string NameOf(EventKind kind) =>
+        NameByKind.TryGetValue(kind, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(kind), kind, "no single event name");
 
     /// <summary>Events that change an agent's state (and so are folded where the input is consumed).</summary>
     public static bool ChangesAgent(this EventKind kind) => kind is EventKind.AgentLogin or EventKind.AgentLogout

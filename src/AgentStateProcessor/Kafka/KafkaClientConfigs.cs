@@ -66,7 +66,11 @@ internal static class KafkaClientConfigs
     public static ProducerConfig Simulator(KafkaOptions options) => new(Common(options))
     {
         ClientId = options.ClientId + "-simulator",
-        LingerMs = 5,
+        // The mock brokers look batches up by walking a partition's log from its oldest batch, on one thread
+        // for all brokers: a 5 ms linger made batches of 1-2 records at 2,000 events/s and the brokers slowed
+        // down as their logs filled. 100 ms batches about 30 records per partition at that rate, and adds at
+        // most 100 ms before the processor sees an event, which a simulated feed can afford (docs/benchmarks.md).
+        LingerMs = 100,
     };
 
     public static AdminClientConfig Admin(KafkaOptions options) => new(Common(options));

@@ -55,24 +55,5 @@ internal static class Events
             ReasonCode: null, Time(at), new InputPosition(Topic, partition, offset));
 
     /// <summary>The wire name of each kind; <see cref="EventKind.NoStateRule"/> stands for a call event.</summary>
-    public static string NameOf(EventKind kind) => kind switch
-    {
-        EventKind.NoStateRule => "EventRinging",
-        EventKind.AgentLogin => "EventAgentLogin",
-        EventKind.AgentLogout => "EventAgentLogout",
-        EventKind.AgentReady => "EventAgentReady",
-        EventKind.AgentNotReady => "EventAgentNotReady",
-        EventKind.AgentReserved => "EventAgentReserved",
-        EventKind.DnOutOfService => "EventDNOutOfService",
-        EventKind.DnBackInService => "EventDNBackInService",
-        EventKind.DndOn => "EventDNDOn",
-        EventKind.DndOff => "EventDNDOff",
-        EventKind.ForwardSet => "EventForwardSet",
-        EventKind.ForwardCancel => "EventForwardCancel",
-        EventKind.OffHook => "EventOffHook",
-        EventKind.OnHook => "EventOnHook",
-        EventKind.MuteOn => "EventMuteOn",
-        EventKind.MuteOff => "EventMuteOff",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no test name for this kind"),
-    };
+    public static string NameOf(EventKind kind) => kind == EventKind.NoStateRule ? "EventRinging" : EventKinds.NameOf(kind);
 }

@@ -15,12 +15,9 @@ internal static class VoiceFeed
 {
     public const int Partitions = 3;
 
+    /// <summary>Every event with a state rule except EventAgentReserved, which this feed does not render.</summary>
     public static readonly string[] EventNames =
-    [
-        "EventAgentLogin", "EventAgentLogout", "EventAgentReady", "EventAgentNotReady",
-        "EventDNOutOfService", "EventDNBackInService", "EventDNDOn", "EventDNDOff",
-        "EventForwardSet", "EventForwardCancel", "EventOffHook", "EventOnHook", "EventMuteOn", "EventMuteOff",
-    ];
+        [.. EventKinds.WithStateRule.Where(kind => kind != EventKind.AgentReserved).Select(EventKinds.NameOf)];
 
     private static readonly string[] Tenants = ["t1", "t2", "Tenant-3"];
     private static readonly string[] Agents = ["a1", "a2", "a3", "ag:4", "Ärztin"];

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Hosting;
+using AgentStateProcessor.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AgentStateProcessor.Benchmarks;
+
+/// <summary>What the end-to-end benchmarks share: the mock cluster and its topics, the processor's host, produce, offsets, CPU and load.</summary>
+internal static class BenchmarkSupport
+{
+    public const int Partitions = 6;
+
+    /// <summary>Three mock brokers in this process, with the processor's topics (6 partitions, progress 1) and any <paramref name="extraTopics"/>.</summary>
+    public static MockKafkaCluster StartCluster(IEnumerable<TopicOptions> topicSets, params string[] extraTopics)
+    {
+        var cluster = MockKafkaCluster.Start(brokerCount: 3);
+        foreach (var topics in topicSets)
+        {
+            foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.DnRepartition, topics.DeadLetters })
+            {
+                cluster.CreateTopic(topic, Partitions);
+            }
+            cluster.CreateTopic(topics.Progress, 1);
+        }
+        foreach (var topic in extraTopics) cluster.CreateTopic(topic, Partitions);
+        return cluster;
+    }
+
+    /// <summary>The processor's topics under a prefix, so several runs share one cluster without sharing data.</summary>
+    public static TopicOptions PrefixedTopics(string prefix)
+    {
+        var defaults = new TopicOptions();
+        return new TopicOptions
+        {
+            Input = prefix + defaults.Input,
+            AgentSnapshots = prefix + defaults.AgentSnapshots,
+            DnSnapshots = prefix + defaults.DnSnapshots,
+            DeadLetters = prefix + defaults.DeadLetters,
+            DnRepartition = prefix + defaults.DnRepartition,
+            Progress = prefix + defaults.Progress,
+        };
+    }
+
+    /// <summary>The processor's host as production builds it, pointed at <paramref name="bootstrapServers"/>.</summary>
+    public static IHost BuildProcessorHost(string bootstrapServers, TopicOptions topics, string groupId, TimeSpan commitInterval,
+        ProcessingGuarantee guarantee = ProcessingGuarantee.ExactlyOnce, string? instanceId = null, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{KafkaOptions.SectionName}:BootstrapServers"] = bootstrapServers,
+            [$"{KafkaOptions.SectionName}:GroupId"] = groupId,
+            [$"{TopicOptions.SectionName}:Input"] = topics.Input,
+            [$"{TopicOptions.SectionName}:AgentSnapshots"] = topics.AgentSnapshots,
+            [$"{TopicOptions.SectionName}:DnSnapshots"] = topics.DnSnapshots,
+            [$"{TopicOptions.SectionName}:DeadLetters"] = topics.DeadLetters,
+            [$"{TopicOptions.SectionName}:DnRepartition"] = topics.DnRepartition,
+            [$"{TopicOptions.SectionName}:Progress"] = topics.Progress,
+            [$"{ProcessingOptions.SectionName}:Guarantee"] = guarantee.ToString(),
+            [$"{ProcessingOptions.SectionName}:CommitInterval"] = commitInterval.ToString("c", CultureInfo.InvariantCulture),
+        };
+        if (instanceId is not null) settings[$"{KafkaOptions.SectionName}:InstanceId"] = instanceId;
+        builder.Configuration.AddInMemoryCollection(settings);
+        QuietLogging(builder);
+        logging?.Invoke(builder.Logging);
+        builder.AddAgentStateProcessor();
+        return builder.Build();
+    }
+
+    /// <summary>Warnings and errors only: the benchmark's own lines are the output.</summary>
+    public static void QuietLogging(IHostApplicationBuilder builder)
+    {
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The mock cluster answers DescribeConfigs with a timeout; the provisioner's warning about it is expected here.
+        builder.Logging.AddFilter(typeof(TopicProvisioner).FullName, LogLevel.Error);
+    }
+
+    /// <summary>A client for watermark queries only; it never joins a group.</summary>
+    public static IConsumer<Ignore, Ignore> WatermarkClient(string bootstrapServers) =>
+        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "benchmark-watermarks" }).Build();
+
+    public static WatermarkOffsets[] Watermarks(IConsumer<Ignore, Ignore> client, string topic, int partitions = Partitions) =>
+        Enumerable.Range(0, partitions)
+            .Select(p => client.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)))
+            .ToArray();
+
+    /// <summary>CPU time of the whole process: the clients' librdkafka threads and the mock brokers included.</summary>
+    public static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    public static long ResidentBytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    /// <summary>
+    /// CPU time of this process's threads, summed by thread name (from /proc; empty elsewhere). librdkafka
+    /// names its threads, so the mock cluster's shows apart from the clients' and .NET's.
+    /// </summary>
+    public static Dictionary<string, TimeSpan> ThreadCpuByName()
+    {
+        var result = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        if (!Directory.Exists("/proc/self/task")) return result;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended meanwhile
+            }
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            var close = stat.LastIndexOf(')');
+            var name = stat[(open + 1)..close];
+            // After the name: state is field 3, utime and stime fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+            var fields = stat[(close + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            result[name] = result.GetValueOrDefault(name) + TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        return result;
+    }
+
+    /// <summary>The mock brokers' one thread (librdkafka names it <c>rdk:mock</c>); zero if none is found.</summary>
+    public static TimeSpan MockThreadCpu() =>
+        ThreadCpuByName().Where(t => t.Key.Contains("mock", StringComparison.OrdinalIgnoreCase)).Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Value);
+
+    /// <summary>The 1-minute load average, the machine being shared (from /proc/loadavg).</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>The <paramref name="fraction"/> quantile (nearest rank) of sorted values; NaN when empty.</summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit) throw new TimeoutException($"{failure} within {limit}");
+            await Task.Delay(20);
+        }
+    }
+}
