@@ -22,6 +22,12 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
     public bool StaticMembership { get; set; }
     /// <summary>How long a transaction may stay open before the broker aborts it (exactly-once only).</summary>
     public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long the broker may hold a fetch that finds no new data (fetch.wait.max.ms); null keeps
+    /// librdkafka's 500 ms. A real broker answers as soon as data arrives, so only a cluster that
+    /// holds the fetch regardless (the embedded mock) needs it short.
+    /// </summary>
+    public TimeSpan? FetchWaitMax { get; set; }
     /// <summary>Plaintext, Ssl, SaslPlaintext or SaslSsl.</summary>
     public string SecurityProtocol { get; set; } = "Plaintext";
     /// <summary>Plain, ScramSha256, ScramSha512 (with SASL protocols).</summary>
@@ -46,6 +52,10 @@ internal sealed class KafkaOptions : ISelfValidatingOptions
             yield return $"Kafka:SessionTimeout must be between 00:00:01 and 00:30:00 (was {SessionTimeout})";
         }
         // The broker refuses transaction timeouts above its transaction.max.timeout.ms (15 minutes by default).
+        if (FetchWaitMax is { } wait && (wait < TimeSpan.Zero || wait > TimeSpan.FromSeconds(30)))
+        {
+            yield return $"Kafka:FetchWaitMax must be between 00:00:00 and 00:00:30 (was {wait})";
+        }
         if (TransactionTimeout < TimeSpan.FromSeconds(1) || TransactionTimeout > TimeSpan.FromMinutes(15))
         {
             yield return $"Kafka:TransactionTimeout must be between 00:00:01 and 00:15:00 (was {TransactionTimeout})";

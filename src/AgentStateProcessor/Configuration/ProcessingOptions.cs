@@ -11,8 +11,12 @@ internal sealed class ProcessingOptions : ISelfValidatingOptions
     public ProcessingGuarantee Guarantee { get; set; } = ProcessingGuarantee.ExactlyOnce;
     /// <summary>Values larger than this are dead letters (code too-large).</summary>
     public int MaxMessageBytes { get; set; } = 1_000_000;
-    /// <summary>How often snapshots, progress and offsets are committed; a key changed many times in between is written once.</summary>
-    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often snapshots, progress and offsets are committed; a key changed many times in between is
+    /// written once. 100 ms, as Kafka Streams under exactly-once: a snapshot becomes visible within about
+    /// two intervals, at the cost of more, smaller transactions (docs/benchmarks.md, freshness).
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long restoring state from the snapshot topics may take on assignment before the service gives up.</summary>
     public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

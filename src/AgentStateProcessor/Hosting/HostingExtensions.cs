@@ -60,7 +60,12 @@ internal static class HostingExtensions
             cluster.CreateTopic(topic, embedded.Partitions);
         }
         cluster.CreateTopic(topics.Progress, 1);
-        builder.Configuration.AddInMemoryCollection([new($"{KafkaOptions.SectionName}:BootstrapServers", cluster.BootstrapServers)]);
+        builder.Configuration.AddInMemoryCollection(
+        [
+            new($"{KafkaOptions.SectionName}:BootstrapServers", cluster.BootstrapServers),
+            // The mock holds an empty fetch for the whole wait; see KafkaOptions.FetchWaitMax.
+            new($"{KafkaOptions.SectionName}:FetchWaitMax", "00:00:00.010"),
+        ]);
         builder.Services.AddSingleton(cluster);
         builder.Services.AddHostedService<SimulatorService>();
         builder.Services.AddHostedService<ProgressReporter>();

@@ -25,6 +25,9 @@ internal static class KafkaClientConfigs
         AutoOffsetReset = AutoOffsetReset.Earliest,
         // Repartition records of an open or aborted transaction must not be folded.
         IsolationLevel = IsolationLevel.ReadCommitted,
+        // Configurable for the embedded mock, which holds an empty fetch for the whole wait even when
+        // data arrives: at 500 ms that wait was most of the time from an event to its snapshot.
+        FetchWaitMaxMs = options.FetchWaitMax is { } wait ? (int)wait.TotalMilliseconds : null,
     };
 
     /// <summary>Reads snapshot and progress partitions to their end on assignment; never joins a group.</summary>
@@ -37,6 +40,9 @@ internal static class KafkaClientConfigs
         IsolationLevel = IsolationLevel.ReadCommitted,
         // The end of each changelog partition is what the restore waits for.
         EnablePartitionEof = true,
+        // The fetch that reaches a partition's end finds nothing new and would be held for the whole
+        // wait (500 ms by default) once per partition read; a restore wants the end at once.
+        FetchWaitMaxMs = 10,
     };
 
     public static ProducerConfig Output(KafkaOptions options, ProcessingGuarantee guarantee, string instanceId)
