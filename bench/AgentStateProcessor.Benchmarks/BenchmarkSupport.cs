@@ -48,7 +48,8 @@ internal static class BenchmarkSupport
 
     /// <summary>The processor's host as production builds it, pointed at <paramref name="bootstrapServers"/>.</summary>
     public static IHost BuildProcessorHost(string bootstrapServers, TopicOptions topics, string groupId, TimeSpan commitInterval,
-        ProcessingGuarantee guarantee = ProcessingGuarantee.ExactlyOnce, string? instanceId = null, Action<ILoggingBuilder>? logging = null)
+        ProcessingGuarantee guarantee = ProcessingGuarantee.ExactlyOnce, string? instanceId = null, Action<ILoggingBuilder>? logging = null,
+        TimeSpan? fetchWaitMax = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         var settings = new Dictionary<string, string?>
@@ -65,6 +66,7 @@ internal static class BenchmarkSupport
             [$"{ProcessingOptions.SectionName}:CommitInterval"] = commitInterval.ToString("c", CultureInfo.InvariantCulture),
         };
         if (instanceId is not null) settings[$"{KafkaOptions.SectionName}:InstanceId"] = instanceId;
+        if (fetchWaitMax is { } wait) settings[$"{KafkaOptions.SectionName}:FetchWaitMax"] = wait.ToString("c", CultureInfo.InvariantCulture);
         builder.Configuration.AddInMemoryCollection(settings);
         QuietLogging(builder);
         logging?.Invoke(builder.Logging);

@@ -9,7 +9,7 @@ const string Usage = """
       memory [--agents N]        retained bytes per tracked agent + DN (default 100000 agents)
       pipeline [--records N] [--agents N] [--guarantee ExactlyOnce|AtLeastOnce]
                                  mock cluster: bare consumer vs the processor host (default 80000 records, 1000 agents, ExactlyOnce)
-      freshness [--seconds N] [--rate N] [--agents N] [--commit-interval MS] [--reader-fetch-wait MS]
+      freshness [--seconds N] [--rate N] [--agents N] [--commit-interval MS] [--fetch-wait MS] [--reader-fetch-wait MS]
                                  input append to snapshot visible (read_committed), p50/p99/max (default 60 s, 5000/s, 20000 agents, 100 ms, 500 ms)
       sustained [--seconds N] [--agents N] [--commit-interval MS]
                                  highest input rate with bounded lag: processor, exactly-once forwarder, two instances (default 60 s windows)
@@ -28,7 +28,7 @@ try
         ["snapshots", .. var rest] => RunBenchmarkDotNet<SnapshotBenchmarks>("snapshots", rest),
         ["memory", .. var rest] => MemoryFootprint.Run(SubcommandOptions.Parse(rest, "--agents")),
         ["pipeline", .. var rest] => await PipelineThroughput.RunAsync(SubcommandOptions.Parse(rest, "--records", "--agents", "--guarantee")),
-        ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--rate", "--agents", "--commit-interval", "--reader-fetch-wait")),
+        ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--rate", "--agents", "--commit-interval", "--fetch-wait", "--reader-fetch-wait")),
         ["sustained", .. var rest] => await SustainedThroughput.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--agents", "--commit-interval")),
         ["restore", .. var rest] => await RestoreBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--agents")),
         ["embedded", .. var rest] => await EmbeddedSteadiness.RunAsync(SubcommandOptions.Parse(rest, "--minutes", "--sample-seconds", "--rate", "--csv")),
