@@ -225,25 +225,7 @@ internal static class PipelineThroughput
         using var progress = new ProgressWatcher(bootstrapServers, topics.Progress, topics.Input, input.EndOffsets);
         using var watermarks = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "benchmark-watermarks" }).Build();
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [$"{KafkaOptions.SectionName}:BootstrapServers"] = bootstrapServers,
-            [$"{KafkaOptions.SectionName}:GroupId"] = groupId,
-            [$"{TopicOptions.SectionName}:Input"] = topics.Input,
-            [$"{TopicOptions.SectionName}:AgentSnapshots"] = topics.AgentSnapshots,
-            [$"{TopicOptions.SectionName}:DnSnapshots"] = topics.DnSnapshots,
-            [$"{TopicOptions.SectionName}:DeadLetters"] = topics.DeadLetters,
-            [$"{TopicOptions.SectionName}:DnRepartition"] = topics.DnRepartition,
-            [$"{TopicOptions.SectionName}:Progress"] = topics.Progress,
-            [$"{ProcessingOptions.SectionName}:Guarantee"] = guarantee.ToString(),
-            [$"{ProcessingOptions.SectionName}:CommitInterval"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
-            // The mock cluster answers DescribeConfigs with a timeout; the provisioner's warning about it is expected here.
-            [$"Logging:LogLevel:{typeof(TopicProvisioner).FullName}"] = "Error",
-        });
-        builder.AddAgentStateProcessor();
-        using var host = builder.Build();
+        using var host = BuildProcessorHost(bootstrapServers, topics, groupId, TimeSpan.FromSeconds(1), guarantee);
         var metrics = host.Services.GetRequiredService<PipelineMetrics>();
 
         await host.StartAsync();
