@@ -75,19 +75,30 @@ def decode(schema, expected_fingerprint, message):
     }
 
 
-def encode(schema, schema_fingerprint, datum):
+def body(schema, datum):
+    """The Avro binary body of a plain datum, as python3-avro writes it."""
     buffer = io.BytesIO()
     avro.io.DatumWriter(schema).write(to_python(schema, datum), avro.io.BinaryEncoder(buffer))
-    return (b"\xc3\x01" + struct.pack("<Q", schema_fingerprint) + buffer.getvalue()).hex()
+    return buffer.getvalue()
 
 
-def main(cases_path, results_path):
+def encode(schema, schema_fingerprint, datum):
+    return (b"\xc3\x01" + struct.pack("<Q", schema_fingerprint) + body(schema, datum)).hex()
+
+
+def load_cases(cases_path):
+    """The cases file and its schemas, parsed by name."""
     with open(cases_path, encoding="utf-8") as f:
         cases = json.load(f)
     schemas = {}
     for name, path in cases["schemas"].items():
         with open(path, encoding="utf-8") as f:
             schemas[name] = avro.schema.parse(f.read())
+    return cases, schemas
+
+
+def main(cases_path, results_path):
+    cases, schemas = load_cases(cases_path)
     fingerprints = {name: fingerprint(schema) for name, schema in schemas.items()}
     results = {
         "fingerprints": {name: "%016x" % fp for name, fp in fingerprints.items()},

@@ -16,9 +16,8 @@ import struct
 import sys
 
 import avro.io
-import avro.schema
 
-from snapshot_oracle import to_plain, to_python
+from snapshot_oracle import body, load_cases, to_plain
 
 
 def decode(schema, message):
@@ -29,18 +28,11 @@ def decode(schema, message):
 
 
 def encode(schema, schema_id, datum):
-    buffer = io.BytesIO()
-    avro.io.DatumWriter(schema).write(to_python(schema, datum), avro.io.BinaryEncoder(buffer))
-    return (b"\x00" + struct.pack(">i", schema_id) + buffer.getvalue()).hex()
+    return (b"\x00" + struct.pack(">i", schema_id) + body(schema, datum)).hex()
 
 
 def main(cases_path, results_path):
-    with open(cases_path, encoding="utf-8") as f:
-        cases = json.load(f)
-    schemas = {}
-    for name, path in cases["schemas"].items():
-        with open(path, encoding="utf-8") as f:
-            schemas[name] = avro.schema.parse(f.read())
+    cases, schemas = load_cases(cases_path)
     results = {
         "decoded": [decode(schemas[c["schema"]], bytes.fromhex(c["hex"])) for c in cases["decode"]],
         "encoded": [encode(schemas[c["schema"]], c["id"], c["datum"]) for c in cases["encode"]],
