@@ -67,7 +67,10 @@ internal static class ReplayCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.WriteLine($"error: cannot read '{path}' or write '{changesPath}': {e.Message}");
+            // The message of an IOException names neither file, so both are named.
+            log.WriteLine(changesPath is null
+                ? $"error: cannot read '{path}': {e.Message}"
+                : $"error: cannot read '{path}' or write the changes to '{changesPath}': {e.Message}");
             return 2;
         }
 
