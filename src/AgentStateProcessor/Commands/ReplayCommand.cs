@@ -67,7 +67,7 @@ internal static class ReplayCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The message of an IOException names neither file, so both are named.
+            // An IOException does not always say which of the two files failed.
             log.WriteLine(changesPath is null
                 ? $"error: cannot read '{path}': {e.Message}"
                 : $"error: cannot read '{path}' or write the changes to '{changesPath}': {e.Message}");

@@ -14,9 +14,10 @@ internal sealed record PipelineTopics(string Input, string AgentSnapshots, strin
 {
     /// <param name="agentSnapshotPartitions">Default: as many as the input, as the topology requires.</param>
     /// <param name="repartitionPartitions">Default: as many as the DN snapshot topic, as the topology requires.</param>
+    /// <param name="changePartitions">Default: as many as the input, as the topology requires.</param>
     /// <param name="skip">Topics not to create, to see what the host makes of their absence.</param>
     public static PipelineTopics Create(IPipelineCluster cluster, int inputPartitions, int dnPartitions,
-        int? agentSnapshotPartitions = null, int? repartitionPartitions = null, params Func<PipelineTopics, string>[] skip)
+        int? agentSnapshotPartitions = null, int? repartitionPartitions = null, int? changePartitions = null, params Func<PipelineTopics, string>[] skip)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var topics = new PipelineTopics($"in-{id}", $"agents-{id}", $"dns-{id}", $"changes-{id}", $"dlq-{id}", $"dn-repartition-{id}", $"progress-{id}");
@@ -26,7 +27,7 @@ internal sealed record PipelineTopics(string Input, string AgentSnapshots, strin
             (topics.Input, inputPartitions, false),
             (topics.AgentSnapshots, agentSnapshotPartitions ?? inputPartitions, true),
             (topics.DnSnapshots, dnPartitions, true),
-            (topics.AgentStateChanges, inputPartitions, false),
+            (topics.AgentStateChanges, changePartitions ?? inputPartitions, false),
             (topics.DnRepartition, repartitionPartitions ?? dnPartitions, false),
             (topics.DeadLetters, inputPartitions, false),
             (topics.Progress, 1, true),
