@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using Avro;
 using Avro.Generic;
 using AgentStateProcessor.Domain;
@@ -19,9 +20,10 @@ public static class AgentStateChangeMapper
 
     public static RecordSchema Schema { get; } = EmbeddedSchemas.LoadRecord(SchemaPath);
 
-    private static readonly EnumSchema StatusSchema = (EnumSchema)Schema["previousState"].Schema;
-    private static readonly EnumSchema WorkModeSchema = ((UnionSchema)Schema["previousWorkMode"].Schema).Schemas.OfType<EnumSchema>().Single();
     private static readonly RecordSchema SourceSchema = (RecordSchema)Schema["source"].Schema;
+    // Shared symbols, as the snapshot mapper keeps them: a record is made for every change.
+    private static readonly GenericEnum[] Statuses = Symbols<AgentStatus>((EnumSchema)Schema["previousState"].Schema);
+    private static readonly GenericEnum[] WorkModes = Symbols<AgentWorkMode>(((UnionSchema)Schema["previousWorkMode"].Schema).Schemas.OfType<EnumSchema>().Single());
 
     public static GenericRecord ToRecord(AgentStateChange c)
     {
@@ -71,7 +73,18 @@ public static class AgentStateChangeMapper
             EventTime: SnapshotMapper.Micros((DateTime)r["eventTime"]));
     }
 
-    private static GenericEnum Status(AgentStatus status) => new(StatusSchema, status.ToString());
+    private static GenericEnum Status(AgentStatus status) => Statuses[(int)status];
 
-    private static GenericEnum? WorkMode(AgentWorkMode? mode) => mode is { } m ? new GenericEnum(WorkModeSchema, m.ToString()) : null;
+    private static GenericEnum? WorkMode(AgentWorkMode? mode) => mode is { } m ? WorkModes[(int)m] : null;
+
+    /// <summary>One symbol per value, indexed by its number; the schema's symbols are the enum's names in its numeric order.</summary>
+    private static GenericEnum[] Symbols<TEnum>(EnumSchema schema) where TEnum : struct, Enum
+    {
+        var values = Enum.GetValues<TEnum>();
+        if (!values.Select(v => v.ToString()).SequenceEqual(schema.Symbols) || !values.Select(v => Convert.ToInt32(v, CultureInfo.InvariantCulture)).SequenceEqual(Enumerable.Range(0, values.Length)))
+        {
+            throw new InvalidOperationException($"{typeof(TEnum).Name} is not {schema.Fullname} in its numeric order");
+        }
+        return [.. values.Select(v => new GenericEnum(schema, v.ToString()))];
+    }
 }
