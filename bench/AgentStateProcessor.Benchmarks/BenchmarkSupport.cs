@@ -21,7 +21,7 @@ internal static class BenchmarkSupport
         var cluster = MockKafkaCluster.Start(brokerCount: 3);
         foreach (var topics in topicSets)
         {
-            foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.DnRepartition, topics.DeadLetters })
+            foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
             {
                 cluster.CreateTopic(topic, Partitions);
             }
@@ -40,6 +40,7 @@ internal static class BenchmarkSupport
             Input = prefix + defaults.Input,
             AgentSnapshots = prefix + defaults.AgentSnapshots,
             DnSnapshots = prefix + defaults.DnSnapshots,
+            AgentStateChanges = prefix + defaults.AgentStateChanges,
             DeadLetters = prefix + defaults.DeadLetters,
             DnRepartition = prefix + defaults.DnRepartition,
             Progress = prefix + defaults.Progress,
@@ -59,6 +60,7 @@ internal static class BenchmarkSupport
             [$"{TopicOptions.SectionName}:Input"] = topics.Input,
             [$"{TopicOptions.SectionName}:AgentSnapshots"] = topics.AgentSnapshots,
             [$"{TopicOptions.SectionName}:DnSnapshots"] = topics.DnSnapshots,
+            [$"{TopicOptions.SectionName}:AgentStateChanges"] = topics.AgentStateChanges,
             [$"{TopicOptions.SectionName}:DeadLetters"] = topics.DeadLetters,
             [$"{TopicOptions.SectionName}:DnRepartition"] = topics.DnRepartition,
             [$"{TopicOptions.SectionName}:Progress"] = topics.Progress,

@@ -41,7 +41,7 @@ internal static class PipelineThroughput
         var topics = new TopicOptions();
 
         using var cluster = MockKafkaCluster.Start(brokerCount: 3);
-        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.DnRepartition, topics.DeadLetters })
+        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
         {
             cluster.CreateTopic(topic, Partitions);
         }
@@ -52,7 +52,7 @@ internal static class PipelineThroughput
         // in both consumers and the processor, as a long-running service does, rather than the compiler at work.
         var warmupRecords = options.PositiveInt("--warmup", DefaultWarmupRecords);
         var warmupTopics = PrefixedTopics("warmup-");
-        foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
+        foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.AgentStateChanges, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
         {
             cluster.CreateTopic(topic, Partitions);
         }

@@ -1,3 +1,4 @@
+using AgentStateProcessor.Domain;
 using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Intake;
 
@@ -31,4 +32,5 @@ public enum RecordOutcome
 /// <param name="Intake">What intake made of the input record; null for a repartitioned DN event, validated before its hop.</param>
 /// <param name="Event">The validated event, when there is one.</param>
 /// <param name="SendToDn">The event changes its DN, whose store this step was not given: the pipeline repartitions it by DN.</param>
-public readonly record struct RecordResult(RecordOutcome Outcome, IntakeResult? Intake, VoiceEvent? Event, bool SendToDn);
+/// <param name="Change">The agent state change the step made, for the change topic; null when it made none (always for a duplicate).</param>
+public readonly record struct RecordResult(RecordOutcome Outcome, IntakeResult? Intake, VoiceEvent? Event, bool SendToDn, AgentStateChange? Change = null);

@@ -8,7 +8,8 @@ namespace AgentStateProcessor.Processing;
 
 /// <summary>
 /// The one per-record step, shared by replay (<see cref="LocalProcessor"/>) and the Kafka pipeline's
-/// tasks: intake, then the fold into the stores the caller owns, reduced to one <see cref="RecordOutcome"/>.
+/// tasks: intake, then the fold into the stores the caller owns, reduced to one <see cref="RecordOutcome"/>
+/// and the agent state change it made, if any.
 /// </summary>
 public sealed class RecordProcessor(EventIntake intake)
 {
@@ -27,12 +28,12 @@ public sealed class RecordProcessor(EventIntake intake)
         }
 
         var e = read.Event!;
-        var agent = agents.Fold(e);
-        if (dns is not null) return new(Combine(agent, dns.Fold(e)), read, e, SendToDn: false);
+        var agent = agents.Fold(e, out var change);
+        if (dns is not null) return new(Combine(agent, dns.Fold(e)), read, e, SendToDn: false, change);
 
         var sendToDn = e.Kind.ChangesDn() && e.DnKey is not null;
         var outcome = agent == FoldOutcome.NotApplicable && sendToDn ? RecordOutcome.ForwardedToDn : Combine(agent, FoldOutcome.NotApplicable);
-        return new(outcome, read, e, sendToDn);
+        return new(outcome, read, e, sendToDn, change);
     }
 
     /// <summary>Folds a DN event that was validated on the agent side and came through the repartition topic.</summary>

@@ -19,13 +19,14 @@ public partial class ComposeTests
         Assert.Equal(6, input.Partitions);
         Assert.Equal(input.Partitions, topics[ChartValues.Scalar("topics", "agentSnapshots")].Partitions);
         Assert.Equal(input.Partitions, topics[ChartValues.Scalar("topics", "dnSnapshots")].Partitions);
+        Assert.Equal(input.Partitions, topics[ChartValues.Scalar("topics", "agentStateChanges")].Partitions);
         Assert.Equal(topics[ChartValues.Scalar("topics", "dnSnapshots")].Partitions, topics[ChartValues.Scalar("topics", "dnRepartition")].Partitions);
         Assert.Equal(1, topics[ChartValues.Scalar("topics", "progress")].Partitions);
         Assert.Equal(
             new[] { "agentSnapshots", "dnSnapshots", "progress" }.Select(t => ChartValues.Scalar("topics", t)).Order(),
             topics.Where(t => t.Value.Compacted).Select(t => t.Key).Order());
         Assert.Contains(ChartValues.Scalar("topics", "deadLetters"), topics.Keys);
-        Assert.Equal(6, topics.Count);
+        Assert.Equal(7, topics.Count);
     }
 
     [Fact]

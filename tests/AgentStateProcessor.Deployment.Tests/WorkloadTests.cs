@@ -159,6 +159,13 @@ public class WorkloadTests
     }
 
     [Fact]
+    public void The_change_topic_is_configured_with_its_default_and_follows_its_value()
+    {
+        Assert.Equal("voice-agentstate-changes", Default.Config["Topics__AgentStateChanges"]);
+        Assert.Equal("analytics-changes", Helm.Template("--set", "topics.agentStateChanges=analytics-changes").Config["Topics__AgentStateChanges"]);
+    }
+
+    [Fact]
     public void Logs_are_json_by_default()
     {
         Assert.Equal("json", Default.Config["Logging__Console__FormatterName"]);

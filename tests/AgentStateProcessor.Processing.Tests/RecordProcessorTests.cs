@@ -1,4 +1,5 @@
 using AgentStateProcessor.Domain;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Repartition;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Processing.Stores;
@@ -48,6 +49,22 @@ public sealed class RecordProcessorTests
         Assert.NotNull(invalid.Intake!.Code);
     }
 
+    [Fact]
+    public void A_state_change_comes_out_of_the_step_once_and_never_for_the_duplicate()
+    {
+        var agents = new StateStore<AgentState>();
+        var login = Inputs.Json("""{"id":"EventAgentLogin","Server":"sip-1","AgentID":"agent42","ThisDN":"5001","ThisQueue":"Q1","time":1795770000}""", offset: 0);
+        var ready = Inputs.Json("""{"id":"EventAgentReady","Server":"sip-1","AgentID":"agent42","ThisDN":"5001","AgentWorkMode":"AgentManualIn","time":1795770060}""", offset: 1);
+
+        var first = Step.ProcessInput(login, agents, dns: null);
+        var second = Step.ProcessInput(ready, agents, dns: null);
+        var replayed = Step.ProcessInput(ready, agents, dns: null);
+
+        Assert.Equal((AgentStatus.LoggedOut, AgentStatus.LoggedIn), (first.Change!.PreviousState, first.Change.State));
+        Assert.Equal((AgentStatus.LoggedIn, AgentStatus.Ready, (long?)60_000_000), (second.Change!.PreviousState, second.Change.State, second.Change.DurationMicros));
+        Assert.Equal((RecordOutcome.Duplicate, (AgentStateChange?)null), (replayed.Outcome, replayed.Change));
+    }
+
     /// <summary>
     /// Agent side, repartition records through their bytes, DN side: the same state and the same
     /// counts of applied and duplicate records as replay, which folds both where it reads.
@@ -61,11 +78,13 @@ public sealed class RecordProcessorTests
         var dns = new StateStore<DnState>();
         var inputSteps = new ProcessingTotals();
         var dnSteps = new ProcessingTotals();
+        var (replayChanges, pipelineChanges) = (new List<string>(), new List<string>());
         // Twice: the second pass is replayed input, all duplicates on both sides.
         foreach (var record in feed.Concat(feed))
         {
-            replay.Process(record);
+            if (replay.Process(record).Change is { } replayChange) replayChanges.Add(Encoded(replayChange));
             var result = Step.ProcessInput(record, agents, dns: null);
+            if (result.Change is { } change) pipelineChanges.Add(Encoded(change));
             inputSteps.Count(result);
             if (!result.SendToDn) continue;
             var bytes = new RepartitionRecord(result.Event!, record.Key, record.TimestampMicros).Encode();
@@ -75,6 +94,8 @@ public sealed class RecordProcessorTests
         }
 
         Assert.Equal(Encoded(replay.Agents), Encoded(agents));
+        Assert.Equal(replayChanges, pipelineChanges);
+        Assert.InRange(replayChanges.Count, 1, feed.Count);
         Assert.Equal(Encoded(replay.Dns), Encoded(dns));
         Assert.Equal(feed.Count, replay.Totals.Applied);
         Assert.Equal(feed.Count, replay.Totals.Duplicates);
@@ -82,6 +103,8 @@ public sealed class RecordProcessorTests
         Assert.Equal(0, dnSteps.NoStateRule);
         Assert.True(dnSteps.Applied > 0 && dnSteps.Duplicates == dnSteps.Applied, $"DN side: {dnSteps.Applied} applied, {dnSteps.Duplicates} duplicates");
     }
+
+    private static string Encoded(AgentStateChange change) => Convert.ToHexString(SnapshotCodec.Encode(AgentStateChangeMapper.ToRecord(change)));
 
     private static Dictionary<string, string> Encoded(StateStore<AgentState> store) =>
         store.All.ToDictionary(p => p.Key, p => Convert.ToHexString(SnapshotCodec.Encode(SnapshotMapper.ToRecord(p.Value))));

@@ -33,6 +33,7 @@ Kafka__SslKeyLocation: {{ printf "%s/kafka-client/%s" $root .Values.kafka.tls.cl
 Topics__Input: {{ .Values.topics.input | quote }}
 Topics__AgentSnapshots: {{ .Values.topics.agentSnapshots | quote }}
 Topics__DnSnapshots: {{ .Values.topics.dnSnapshots | quote }}
+Topics__AgentStateChanges: {{ .Values.topics.agentStateChanges | quote }}
 Topics__DeadLetters: {{ .Values.topics.deadLetters | quote }}
 Topics__DnRepartition: {{ .Values.topics.dnRepartition | quote }}
 Topics__Progress: {{ .Values.topics.progress | quote }}

@@ -12,15 +12,24 @@ namespace AgentStateProcessor.Processing.Stores;
 /// </summary>
 public static class StoreFolding
 {
-    public static FoldOutcome Fold(this StateStore<AgentState> store, VoiceEvent e)
+    public static FoldOutcome Fold(this StateStore<AgentState> store, VoiceEvent e) => store.Fold(e, out _);
+
+    /// <param name="change">
+    /// The agent state change the fold made, from the state the store held to the one it holds now;
+    /// null unless the fold applied and changed the state (<see cref="AgentStateChange.Between"/>).
+    /// </param>
+    public static FoldOutcome Fold(this StateStore<AgentState> store, VoiceEvent e, out AgentStateChange? change)
     {
+        change = null;
         if (e.AgentId is null) return FoldOutcome.NotApplicable;
         var current = store.Get(e.TenantId, e.AgentId);
         var result = AgentFold.Apply(current, e);
         if (result.Outcome != FoldOutcome.Applied) return result.Outcome;
         var state = result.State!;
         var queues = Shared(state.Queues, current?.Queues);
-        store.Put(queues == state.Queues ? state : state with { Queues = queues });
+        if (queues != state.Queues) state = state with { Queues = queues };
+        store.Put(state);
+        change = AgentStateChange.Between(current, state, e);
         return result.Outcome;
     }
 

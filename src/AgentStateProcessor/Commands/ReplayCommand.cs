@@ -1,5 +1,7 @@
 using System.Text.Json;
+using AgentStateProcessor.Domain;
 using AgentStateProcessor.Processing;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Schemas;
@@ -7,9 +9,11 @@ using AgentStateProcessor.Schemas;
 namespace AgentStateProcessor.Commands;
 
 /// <summary>
-/// <c>replay FILE [--quiet] [--max-message-bytes N]</c>: validates and folds a JSON-lines file
-/// of records, printing one line per record to standard error, then the final agent and DN
-/// snapshots and the totals as JSON to standard output. Exit code 0 when the file was read, 2 on
+/// <c>replay FILE [--quiet] [--max-message-bytes N] [--changes CHANGES]</c>: validates and folds a
+/// JSON-lines file of records, printing one line per record to standard error, then the final agent
+/// and DN snapshots and the totals as JSON to standard output. With <c>--changes</c>, the agent state
+/// changes (the records the pipeline writes to its change topic) go to the file CHANGES as JSON
+/// lines, in input order. Exit code 0 when the file was read, 2 on
 /// a usage error or an unreadable file (invalid records are results, not failures; a line that
 /// cannot be read as a record is reported with its number and reason, counted, and skipped).
 /// </summary>
@@ -22,6 +26,7 @@ internal static class ReplayCommand
         string? path = null;
         var quiet = false;
         var maxMessageBytes = DefaultMaxMessageBytes;
+        string? changesPath = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,6 +35,9 @@ internal static class ReplayCommand
                 case "--max-message-bytes" when i + 1 < args.Length && int.TryParse(args[i + 1], out var max) && max > 0:
                     maxMessageBytes = max;
                     i++;
+                    break;
+                case "--changes" when i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]):
+                    changesPath = args[++i];
                     break;
                 case var arg when !arg.StartsWith("--", StringComparison.Ordinal) && path is null: path = arg; break;
                 default: return Usage(log, $"unexpected argument '{args[i]}'");
@@ -42,6 +50,7 @@ internal static class ReplayCommand
         long unreadableLines = 0;
         try
         {
+            using var changes = changesPath is null ? null : new StreamWriter(changesPath, append: false, new System.Text.UTF8Encoding(false));
             foreach (var line in ReplayFile.Read(path))
             {
                 if (line.Record is not { } record)
@@ -53,11 +62,15 @@ internal static class ReplayCommand
                 }
                 var result = processor.Process(record);
                 if (!quiet) log.WriteLine(Describe(record, result));
+                if (changes is not null && result.Change is { } change) WriteChange(changes, change);
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.WriteLine($"error: cannot read '{path}': {e.Message}");
+            // An IOException does not always say which of the two files failed.
+            log.WriteLine(changesPath is null
+                ? $"error: cannot read '{path}': {e.Message}"
+                : $"error: cannot read '{path}' or write the changes to '{changesPath}': {e.Message}");
             return 2;
         }
 
@@ -70,6 +83,15 @@ internal static class ReplayCommand
         var name = result.Event?.Name ?? "-";
         var detail = result.Intake?.Reason is { } reason ? $" [{result.Intake.Code}] {reason}" : "";
         return $"line {record.Position.Offset + 1}: {name} {result.Outcome}{detail}";
+    }
+
+    /// <summary>One JSON line of the change's Avro record, in the plain form of the snapshots printed at the end.</summary>
+    private static void WriteChange(TextWriter changes, AgentStateChange change)
+    {
+        var record = AgentStateChangeMapper.ToRecord(change);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream)) PlainJson.Write(json, record.Schema, record);
+        changes.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     private static void WriteResult(TextWriter output, LocalProcessor processor, long unreadableLines)
@@ -124,7 +146,7 @@ internal static class ReplayCommand
     private static int Usage(TextWriter log, string problem)
     {
         log.WriteLine($"error: {problem}");
-        log.WriteLine("usage: AgentStateProcessor replay FILE [--quiet] [--max-message-bytes N]");
+        log.WriteLine("usage: AgentStateProcessor replay FILE [--quiet] [--max-message-bytes N] [--changes CHANGES]");
         return 2;
     }
 }

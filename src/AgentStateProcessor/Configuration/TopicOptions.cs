@@ -11,6 +11,11 @@ internal sealed class TopicOptions : ISelfValidatingOptions
     public string AgentSnapshots { get; set; } = "voice-agentstate-agents";
     /// <summary>Compacted; key "tenant:dn", value DnSnapshot Avro. Also the DN state's changelog.</summary>
     public string DnSnapshots { get; set; } = "voice-agentstate-dns";
+    /// <summary>
+    /// Not compacted (a history, not a state); key "tenant:agent", value AgentStateChange Avro, one record per agent
+    /// state change in input order per key. As many partitions as the input: an agent's changes go to its input partition.
+    /// </summary>
+    public string AgentStateChanges { get; set; } = "voice-agentstate-changes";
     /// <summary>Invalid input: original key and value bytes, headers with the error and the source position.</summary>
     public string DeadLetters { get; set; } = "voice-agentstate-dlq";
     /// <summary>Internal: DN-relevant events re-keyed "tenant:dn"; as many partitions as the DN snapshot topic.</summary>
@@ -22,7 +27,7 @@ internal sealed class TopicOptions : ISelfValidatingOptions
     {
         var names = new (string Setting, string Value)[]
         {
-            ("Input", Input), ("AgentSnapshots", AgentSnapshots), ("DnSnapshots", DnSnapshots),
+            ("Input", Input), ("AgentSnapshots", AgentSnapshots), ("DnSnapshots", DnSnapshots), ("AgentStateChanges", AgentStateChanges),
             ("DeadLetters", DeadLetters), ("DnRepartition", DnRepartition), ("Progress", Progress),
         };
         foreach (var (setting, value) in names)

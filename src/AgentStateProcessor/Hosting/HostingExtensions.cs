@@ -55,7 +55,7 @@ internal static class HostingExtensions
         var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
 
         var cluster = MockKafkaCluster.Start(embedded.Brokers);
-        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.DnRepartition, topics.DeadLetters })
+        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
         {
             cluster.CreateTopic(topic, embedded.Partitions);
         }

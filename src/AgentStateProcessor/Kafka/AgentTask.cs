@@ -12,7 +12,8 @@ namespace AgentStateProcessor.Kafka;
 
 /// <summary>
 /// The task of an input partition: runs the per-record step on each input record, folds agent
-/// events into its agent store, dead-letters invalid records and sends DN events on to the DN side.
+/// events into its agent store, sends the agent state changes they make, dead-letters invalid
+/// records and sends DN events on to the DN side.
 /// </summary>
 internal sealed class AgentTask(TopicPartition source, string snapshotTopic, long start, bool positionStored, TaskContext context)
     : StreamTask<AgentState>(TaskKind.Agent, source, snapshotTopic, start, positionStored, context)
@@ -40,6 +41,7 @@ internal sealed class AgentTask(TopicPartition source, string snapshotTopic, lon
                 return;
             case RecordOutcome.Applied:
                 Changed(result.Event!.AgentKey!, timestampMs);
+                if (result.Change is { } change) Context.Collector.SendChange(Source.Partition.Value, change, Context.SnapshotFormat);
                 break;
         }
         if (result.SendToDn)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using AgentStateProcessor.Configuration;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Repartition;
 using Confluent.Kafka;
@@ -10,7 +12,7 @@ namespace AgentStateProcessor.Kafka;
 
 /// <summary>
 /// Every record the processor writes goes through here: dead letters, repartitioned DN events,
-/// snapshots and progress, on the one producer of the stream thread. It owns that producer's
+/// agent state changes, snapshots and progress, on the one producer of the stream thread. It owns that producer's
 /// transactions and the delivery errors, and commits what was sent with the input offsets.
 /// </summary>
 internal sealed class RecordCollector : IDisposable
@@ -63,7 +65,7 @@ internal sealed class RecordCollector : IDisposable
     private void LearnOutputTopics()
     {
         using var metadata = new DependentAdminClientBuilder(_producer.Handle).Build();
-        foreach (var topic in new[] { _topics.DnRepartition, _topics.DeadLetters, _topics.AgentSnapshots, _topics.DnSnapshots, _topics.Progress })
+        foreach (var topic in new[] { _topics.DnRepartition, _topics.DeadLetters, _topics.AgentSnapshots, _topics.DnSnapshots, _topics.AgentStateChanges, _topics.Progress })
         {
             metadata.GetMetadata(topic, KafkaTimeout);
         }
@@ -87,6 +89,19 @@ internal sealed class RecordCollector : IDisposable
     public void SendToDn(string dnKey, RepartitionRecord record) =>
         Send(new TopicPartition(_topics.DnRepartition, KeyPartitioner.PartitionOf(dnKey, _layout.DnPartitions)),
             new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(dnKey), Value = record.Encode() });
+
+    /// <summary>
+    /// Sends an agent state change as soon as the record that made it is processed, in the transaction
+    /// that commits that record, to <paramref name="inputPartition"/>: the partition of the agent's
+    /// input and snapshots, so a key's changes stay in input order on one partition.
+    /// </summary>
+    public void SendChange(int inputPartition, AgentStateChange change, ISnapshotFormat format) =>
+        Send(new TopicPartition(_topics.AgentStateChanges, inputPartition),
+            new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(change.Key),
+                Value = format.Serialize(_topics.AgentStateChanges, AgentStateChangeMapper.ToRecord(change)),
+            });
 
     public void SendSnapshot(TopicPartition target, string key, byte[] value) =>
         Send(target, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = value });

@@ -5,7 +5,8 @@ using Avro.Generic;
 namespace AgentStateProcessor.Kafka;
 
 /// <summary>
-/// How snapshot values are written to the snapshot topics and read back when state is restored.
+/// How snapshot values are written to the snapshot topics and read back when state is restored; agent
+/// state changes are written the same way to the change topic.
 /// Two formats exist: Avro single-object encoding without a schema registry, and the Confluent wire
 /// format through the registry (<see cref="SchemaRegistry.RegistrySnapshotFormat"/>).
 /// </summary>

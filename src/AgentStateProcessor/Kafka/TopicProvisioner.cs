@@ -9,9 +9,9 @@ namespace AgentStateProcessor.Kafka;
 internal sealed record TopicLayout(int InputPartitions, int DnPartitions, int ProgressPartitions, int DeadLetterPartitions);
 
 /// <summary>
-/// Creates missing output topics (snapshots compacted) where the Admin API allows, then checks
-/// that the partition counts can work: the agent snapshot topic must match the input, the
-/// repartition topic the DN snapshot topic. Where topics cannot be created (the mock cluster
+/// Creates missing output topics (snapshots compacted, the change topic not) where the Admin API
+/// allows, then checks that the partition counts can work: the agent snapshot and change topics must
+/// match the input, the repartition topic the DN snapshot topic. Where topics cannot be created (the mock cluster
 /// implements no CreateTopics) it says so and continues with what exists.
 /// </summary>
 internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, ILogger<TopicProvisioner> logger)
@@ -33,6 +33,8 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
         {
             new TopicSpecification { Name = topics.AgentSnapshots, NumPartitions = inputPartitions, Configs = compact },
             new TopicSpecification { Name = topics.DnSnapshots, NumPartitions = dnPartitions, Configs = compact },
+            // A history for analytics: every change is kept for the retention time, none replaced by a later one.
+            new TopicSpecification { Name = topics.AgentStateChanges, NumPartitions = inputPartitions },
             new TopicSpecification { Name = topics.DnRepartition, NumPartitions = dnPartitions },
             new TopicSpecification { Name = topics.DeadLetters, NumPartitions = inputPartitions },
             new TopicSpecification { Name = topics.Progress, NumPartitions = 1, Configs = compact },
@@ -50,6 +52,7 @@ internal sealed class TopicProvisioner(KafkaOptions kafka, TopicOptions topics, 
             throw new TopologyException($"topics {string.Join(", ", stillMissing)} do not exist and could not be created; create them (snapshot and progress topics with cleanup.policy=compact)");
         }
         Require(existing, topics.AgentSnapshots, inputPartitions, $"the input topic '{topics.Input}'");
+        Require(existing, topics.AgentStateChanges, inputPartitions, $"the input topic '{topics.Input}'");
         Require(existing, topics.DnRepartition, existing[topics.DnSnapshots], $"the DN snapshot topic '{topics.DnSnapshots}'");
         await WarnUnlessCompactedAsync(admin, [topics.AgentSnapshots, topics.DnSnapshots, topics.Progress]);
 

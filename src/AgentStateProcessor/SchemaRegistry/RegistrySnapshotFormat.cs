@@ -1,5 +1,6 @@
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Kafka;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
 using Avro;
 using Avro.Generic;
@@ -26,7 +27,7 @@ internal sealed class RegistrySnapshotFormat : ISnapshotFormat
 
     public string Description => "Confluent wire format (schema registry)";
 
-    /// <summary>Registers (or looks up) both snapshot schemas before the first record, so producing never waits on the registry.</summary>
+    /// <summary>Registers (or looks up) both snapshot schemas and the change schema before the first record, so producing never waits on the registry.</summary>
     public static async Task<RegistrySnapshotFormat> CreateAsync(ISchemaRegistryClient registry, SchemaRegistryOptions options,
         TopicOptions topics, ILogger logger, CancellationToken cancellationToken)
     {
@@ -34,11 +35,12 @@ internal sealed class RegistrySnapshotFormat : ISnapshotFormat
         {
             [topics.AgentSnapshots] = new(registry, options, topics.AgentSnapshots, SnapshotSchemas.Agent),
             [topics.DnSnapshots] = new(registry, options, topics.DnSnapshots, SnapshotSchemas.Dn),
+            [topics.AgentStateChanges] = new(registry, options, topics.AgentStateChanges, AgentStateChangeMapper.Schema),
         };
         foreach (var serializer in serializers.Values)
         {
             var id = await serializer.EnsureRegisteredAsync(cancellationToken);
-            logger.LogInformation("Snapshots of {Topic} are written with schema id {SchemaId} (subject {Subject})", serializer.Topic, id, serializer.Subject);
+            logger.LogInformation("Records of {Topic} are written with schema id {SchemaId} (subject {Subject})", serializer.Topic, id, serializer.Subject);
         }
         return new RegistrySnapshotFormat(serializers, new RegistryAvroDecoder(registry));
     }

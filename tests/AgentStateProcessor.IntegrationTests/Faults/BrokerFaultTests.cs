@@ -11,7 +11,7 @@ namespace AgentStateProcessor.IntegrationTests.Faults;
 /// Broker faults injected through the librdkafka mock cluster while the real host processes: each
 /// test on a cluster of its own, because a fault reaches every client of a cluster. The host must
 /// carry on by itself and end with snapshots equal to the local fold of the same input (every
-/// eventCount exact) and exactly the expected dead letters; or, where Kafka makes the error fatal,
+/// eventCount exact), exactly the expected dead letters and exactly the local fold's state changes; or, where Kafka makes the error fatal,
 /// stop with a failure that names it.
 /// </summary>
 public sealed class BrokerFaultTests
@@ -46,7 +46,7 @@ public sealed class BrokerFaultTests
     {
         await RunAsync(seed: 102, "leader-moved", duringProcessing: (cluster, topics) =>
         {
-            foreach (var (topic, partitions) in new[] { (topics.Input, 3), (topics.AgentSnapshots, 3), (topics.DnSnapshots, 3), (topics.DnRepartition, 3), (topics.DeadLetters, 3), (topics.Progress, 1) })
+            foreach (var (topic, partitions) in new[] { (topics.Input, 3), (topics.AgentSnapshots, 3), (topics.DnSnapshots, 3), (topics.AgentStateChanges, 3), (topics.DnRepartition, 3), (topics.DeadLetters, 3), (topics.Progress, 1) })
             {
                 for (var partition = 0; partition < partitions; partition++)
                 {
@@ -188,6 +188,7 @@ public sealed class BrokerFaultTests
             .Select(copies => copies.Last())
             .ToList();
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, deadLetters);
+        PipelineAssert.ChangesMatch(reference.Changes, cluster.BootstrapServers, topics.AgentStateChanges, abortedCopiesVisible: true);
     }
 
     private static async Task EventuallyAsync(Action assertion)
@@ -241,5 +242,6 @@ public sealed class BrokerFaultTests
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(bootstrapServers, topics.DnSnapshots));
         Assert.NotEmpty(reference.DeadLetters);
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(bootstrapServers, topics.DeadLetters));
+        PipelineAssert.ChangesMatch(reference.Changes, bootstrapServers, topics.AgentStateChanges);
     }
 }

@@ -210,6 +210,7 @@ public sealed partial class RunAsTheChartSaysTests(MockClusterFixture fixture) :
         (string Variable, int Partitions, bool Compacted)[] topics =
         [
             ("Topics__Input", inputPartitions, false), ("Topics__AgentSnapshots", inputPartitions, true), ("Topics__DnSnapshots", inputPartitions, true),
+            ("Topics__AgentStateChanges", inputPartitions, false),
             ("Topics__DnRepartition", inputPartitions, false), ("Topics__DeadLetters", inputPartitions, false), ("Topics__Progress", 1, true),
         ];
         foreach (var (variable, partitions, compacted) in topics) fixture.CreateTopic(environment[variable], partitions, compacted);

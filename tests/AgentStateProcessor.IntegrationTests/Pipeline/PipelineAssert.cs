@@ -1,7 +1,9 @@
 using System.Text;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.Kafka;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
+using Confluent.SchemaRegistry;
 using Confluent.Kafka;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
@@ -17,6 +19,66 @@ internal static class PipelineAssert
 
     public static void SameDns(IReadOnlyDictionary<string, DnState> expected, IReadOnlyDictionary<string, Snapshot<DnState>> actual) =>
         SameStates("DN", expected, actual, state => Json(SnapshotMapper.ToRecord(state)));
+
+    /// <summary>
+    /// The change topic (read_committed) holds exactly the <paramref name="expected"/> changes (the
+    /// reference run's, in input order): per key the same changes in the same order, field for field,
+    /// each keyed <c>tenant:agent</c> on the partition of the input record that made it.
+    /// </summary>
+    /// <param name="abortedCopiesVisible">
+    /// The test aborted a transaction (a redo, a killed host) on the mock cluster, which delivers
+    /// aborted records to read_committed readers: a change may then show more than once, and every
+    /// copy must be the same bytes (the redo made the same change), one of them counting.
+    /// </param>
+    /// <param name="registry">For changes in the Confluent wire format.</param>
+    public static void ChangesMatch(IReadOnlyList<AgentStateChange> expected, string bootstrapServers, string changeTopic,
+        bool abortedCopiesVisible = false, ISchemaRegistryClient? registry = null)
+    {
+        var actual = SnapshotTopics.ReadChanges(bootstrapServers, changeTopic, registry);
+        var problems = new List<string>();
+        var misplaced = actual.Where(r => r.Key != r.Change.Key || r.Partition != r.Change.Source.Partition).ToList();
+        if (misplaced.Count > 0)
+        {
+            problems.Add($"{misplaced.Count} changes not keyed tenant:agent on their input partition, e.g. " +
+                string.Join(", ", misplaced.Take(ShownDifferences).Select(r => $"key {r.Key} on partition {r.Partition} for {r.Change.Key} from {r.Change.Source}")));
+        }
+
+        var copies = actual.GroupBy(r => r.Change.Source).ToList();
+        var repeated = copies.Where(g => g.Count() > 1).ToList();
+        if (!abortedCopiesVisible && repeated.Count > 0)
+        {
+            problems.Add($"{repeated.Count} changes written more than once, e.g. from {string.Join(", ", repeated.Take(ShownDifferences).Select(g => $"{g.Key} x{g.Count()}"))}");
+        }
+        var differentCopies = repeated.Where(g => g.Select(r => Convert.ToHexString(r.Value)).Distinct().Count() > 1).ToList();
+        if (differentCopies.Count > 0)
+        {
+            problems.Add($"{differentCopies.Count} changes redone differently, e.g. from {string.Join(", ", differentCopies.Take(ShownDifferences).Select(g => g.Key))}");
+        }
+
+        // First copies in topic order: a redo writes its copies after the aborted ones, in the same order.
+        var actualByKey = copies.Select(g => g.First().Change).ToLookup(c => c.Key);
+        var expectedByKey = expected.ToLookup(c => c.Key);
+        var keys = expectedByKey.Select(g => g.Key).Union(actualByKey.Select(g => g.Key)).Order(StringComparer.Ordinal).ToList();
+        var differing = keys
+            .Select(key => (Key: key, Expected: expectedByKey[key].Select(Json).ToList(), Actual: actualByKey[key].Select(Json).ToList()))
+            .Where(k => !k.Expected.SequenceEqual(k.Actual))
+            .ToList();
+        if (differing.Count > 0)
+        {
+            problems.Add($"the changes of {differing.Count} of {keys.Count} agents differ from the reference ({expected.Count} changes in all), e.g.:");
+            foreach (var (key, expectedChanges, actualChanges) in differing.Take(ShownDifferences))
+            {
+                var at = Enumerable.Range(0, Math.Max(expectedChanges.Count, actualChanges.Count))
+                    .First(i => i >= expectedChanges.Count || i >= actualChanges.Count || expectedChanges[i] != actualChanges[i]);
+                problems.Add($"  {key}: {expectedChanges.Count} expected, {actualChanges.Count} written; change {at} differs{Environment.NewLine}" +
+                    $"    expected {(at < expectedChanges.Count ? expectedChanges[at] : "none")}{Environment.NewLine}" +
+                    $"    actual   {(at < actualChanges.Count ? actualChanges[at] : "none")}");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    private static string Json(AgentStateChange change) => Json(AgentStateChangeMapper.ToRecord(change));
 
     private static string Json(Avro.Generic.GenericRecord snapshot)
     {

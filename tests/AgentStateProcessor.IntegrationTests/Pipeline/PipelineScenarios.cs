@@ -55,6 +55,8 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
         var dns = SnapshotTopics.ReadDns(BootstrapServers, topics.DnSnapshots);
         PipelineAssert.SameAgents(reference.Agents, agents);
         PipelineAssert.SameDns(reference.Dns, dns);
+        Assert.NotEmpty(reference.Changes);
+        PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
 
         var inputPartitionOfKey = input.Where(r => r.Key is not null).ToLookup(r => r.Key!, r => r.Position.Partition.Value);
         Assert.All(agents.Values, snapshot => Assert.Equal([snapshot.Partition], inputPartitionOfKey[snapshot.Key].Distinct()));
@@ -157,6 +159,7 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
         PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(BootstrapServers, topics.AgentSnapshots));
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(BootstrapServers, topics.DnSnapshots));
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(BootstrapServers, topics.DeadLetters));
+        PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
     }
 
     private static Dictionary<string, int> KafkaPythonPartitions(IEnumerable<string> keys, int partitionCount)

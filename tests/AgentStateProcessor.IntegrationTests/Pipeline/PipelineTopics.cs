@@ -5,26 +5,29 @@ using AgentStateProcessor.IntegrationTests.Infrastructure;
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
 /// <summary>
-/// The six topics of one processor deployment, uniquely named per test, and the configuration that
+/// The seven topics of one processor deployment, uniquely named per test, and the configuration that
 /// points a host at them. Every topic is created here first, snapshot and progress topics compacted
 /// (the mock cluster implements no CreateTopics), so the host's provisioner only checks them.
 /// </summary>
-internal sealed record PipelineTopics(string Input, string AgentSnapshots, string DnSnapshots, string DeadLetters, string DnRepartition, string Progress)
+internal sealed record PipelineTopics(string Input, string AgentSnapshots, string DnSnapshots, string AgentStateChanges, string DeadLetters,
+    string DnRepartition, string Progress)
 {
     /// <param name="agentSnapshotPartitions">Default: as many as the input, as the topology requires.</param>
     /// <param name="repartitionPartitions">Default: as many as the DN snapshot topic, as the topology requires.</param>
+    /// <param name="changePartitions">Default: as many as the input, as the topology requires.</param>
     /// <param name="skip">Topics not to create, to see what the host makes of their absence.</param>
     public static PipelineTopics Create(IPipelineCluster cluster, int inputPartitions, int dnPartitions,
-        int? agentSnapshotPartitions = null, int? repartitionPartitions = null, params Func<PipelineTopics, string>[] skip)
+        int? agentSnapshotPartitions = null, int? repartitionPartitions = null, int? changePartitions = null, params Func<PipelineTopics, string>[] skip)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
-        var topics = new PipelineTopics($"in-{id}", $"agents-{id}", $"dns-{id}", $"dlq-{id}", $"dn-repartition-{id}", $"progress-{id}");
+        var topics = new PipelineTopics($"in-{id}", $"agents-{id}", $"dns-{id}", $"changes-{id}", $"dlq-{id}", $"dn-repartition-{id}", $"progress-{id}");
         var skipped = skip.Select(name => name(topics)).ToHashSet();
         (string Name, int Partitions, bool Compacted)[] wanted =
         [
             (topics.Input, inputPartitions, false),
             (topics.AgentSnapshots, agentSnapshotPartitions ?? inputPartitions, true),
             (topics.DnSnapshots, dnPartitions, true),
+            (topics.AgentStateChanges, changePartitions ?? inputPartitions, false),
             (topics.DnRepartition, repartitionPartitions ?? dnPartitions, false),
             (topics.DeadLetters, inputPartitions, false),
             (topics.Progress, 1, true),
@@ -49,6 +52,7 @@ internal sealed record PipelineTopics(string Input, string AgentSnapshots, strin
             ["Topics:Input"] = Input,
             ["Topics:AgentSnapshots"] = AgentSnapshots,
             ["Topics:DnSnapshots"] = DnSnapshots,
+            ["Topics:AgentStateChanges"] = AgentStateChanges,
             ["Topics:DeadLetters"] = DeadLetters,
             ["Topics:DnRepartition"] = DnRepartition,
             ["Topics:Progress"] = Progress,

@@ -19,6 +19,7 @@ internal sealed class ReferenceRun
 {
     private readonly LocalProcessor _processor;
     private readonly List<ExpectedDeadLetter> _deadLetters = [];
+    private readonly List<AgentStateChange> _changes = [];
 
     /// <param name="decodeFramedAvro">The schema registry's decoding, for Confluent-framed input.</param>
     public ReferenceRun(int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null) =>
@@ -38,6 +39,7 @@ internal sealed class ReferenceRun
             var position = new InputPosition(record.Position.Topic, record.Position.Partition.Value, record.Position.Offset.Value);
             var result = _processor.Process(new InputRecord(record.Key, record.Value ?? [], record.TimestampMs * 1000, position));
             if (result is { Outcome: RecordOutcome.DeadLettered, Intake: { } intake }) _deadLetters.Add(new ExpectedDeadLetter(record, intake.Code!, intake.Reason!));
+            if (result.Change is { } change) _changes.Add(change);
         }
     }
 
@@ -46,6 +48,9 @@ internal sealed class ReferenceRun
     public IReadOnlyDictionary<string, DnState> Dns => _processor.Dns.All.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
 
     public IReadOnlyList<ExpectedDeadLetter> DeadLetters => _deadLetters;
+
+    /// <summary>The agent state changes, in the order of the records given.</summary>
+    public IReadOnlyList<AgentStateChange> Changes => _changes;
 
     public ProcessingTotals Totals => _processor.Totals;
 }

@@ -9,6 +9,7 @@ using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.SchemaRegistry;
 using AgentStateProcessor.SchemaRegistry;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
 using Confluent.Kafka;
 
@@ -55,9 +56,11 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
 
         var agentSchemaId = AssertRegisteredUnder($"{topics.AgentSnapshots}-value", SnapshotSchemas.Agent.ToString());
         var dnSchemaId = AssertRegisteredUnder($"{topics.DnSnapshots}-value", SnapshotSchemas.Dn.ToString());
-        Assert.NotEqual(agentSchemaId, dnSchemaId);
+        var changeSchemaId = AssertRegisteredUnder($"{topics.AgentStateChanges}-value", AgentStateChangeMapper.Schema.ToString());
+        Assert.Equal(3, new[] { agentSchemaId, dnSchemaId, changeSchemaId }.Distinct().Count());
         AssertAllFramedWith(topics.AgentSnapshots, agentSchemaId);
         AssertAllFramedWith(topics.DnSnapshots, dnSchemaId);
+        AssertAllFramedWith(topics.AgentStateChanges, changeSchemaId);
 
         using var registry = SchemaRegistryClientFactory.Create(new SchemaRegistryOptions { Url = _registry.Url.ToString() });
         var agent = SnapshotTopics.ReadAgents(fixture.BootstrapServers, topics.AgentSnapshots, registry)[Key].State;
@@ -69,6 +72,8 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
         var deadLetter = Assert.Single(reference.DeadLetters);
         Assert.Equal((Processing.Intake.IntakeCodes.UnknownSchemaId, input[^1].Position), (deadLetter.Code, deadLetter.Record.Position));
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters));
+        Assert.NotEmpty(reference.Changes);
+        PipelineAssert.ChangesMatch(reference.Changes, fixture.BootstrapServers, topics.AgentStateChanges, registry: registry);
     }
 
     private async Task<int> RegisterAsync(string subject, string schema)

@@ -2,6 +2,7 @@ using Avro;
 using Avro.Generic;
 using AgentStateProcessor.Domain;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.SchemaRegistry;
 using Confluent.Kafka;
@@ -11,6 +12,9 @@ namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
 /// <summary>One snapshot record read back: the state it decodes to and where and how it was written.</summary>
 internal sealed record Snapshot<TState>(string Key, TState State, int Partition, long Offset, byte[] Value);
+
+/// <summary>One record of the change topic read back: the change it decodes to and where and how it was written.</summary>
+internal sealed record ChangeRecord(string? Key, AgentStateChange Change, int Partition, long Offset, byte[] Value);
 
 /// <summary>
 /// Reads a snapshot topic the way a downstream consumer does (read_committed, from the beginning)
@@ -26,19 +30,38 @@ internal static class SnapshotTopics
     public static IReadOnlyDictionary<string, Snapshot<DnState>> ReadDns(string bootstrapServers, string topic, ISchemaRegistryClient? registry = null) =>
         ReadLatest(bootstrapServers, topic, SnapshotSchemas.Dn, SnapshotMapper.ToDnState, registry);
 
+    /// <summary>Every record of the change topic, read_committed, in partition then offset order.</summary>
+    /// <param name="registry">For changes in the Confluent wire format: decoded with Confluent's deserializer, as a registry user would.</param>
+    public static IReadOnlyList<ChangeRecord> ReadChanges(string bootstrapServers, string topic, ISchemaRegistryClient? registry = null)
+    {
+        var decode = Decoder(topic, AgentStateChangeMapper.Schema, registry);
+        return KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic)
+            .Select(record =>
+            {
+                var value = record.Message.Value ?? throw new InvalidDataException($"change {record.TopicPartitionOffset} has no value");
+                return new ChangeRecord(record.KeyText(), AgentStateChangeMapper.ToChange(decode(value)), record.Partition.Value, record.Offset.Value, value);
+            })
+            .OrderBy(c => c.Partition).ThenBy(c => c.Offset)
+            .ToList();
+    }
+
+    private static Func<byte[], GenericRecord> Decoder(string topic, RecordSchema schema, ISchemaRegistryClient? registry)
+    {
+        if (registry is null) return value => SnapshotCodec.Decode(schema, value);
+        var registryDecoder = new RegistryAvroDecoder(registry);
+        return value => registryDecoder.Decode(value, topic).Record ?? throw new InvalidDataException($"a record of {topic} that Confluent's deserializer cannot read");
+    }
+
     private static Dictionary<string, Snapshot<TState>> ReadLatest<TState>(
         string bootstrapServers, string topic, RecordSchema schema, Func<GenericRecord, TState> toState, ISchemaRegistryClient? registry)
     {
-        var registryDecoder = registry is null ? null : new RegistryAvroDecoder(registry);
-        GenericRecord Decode(byte[] value) => registryDecoder is null
-            ? SnapshotCodec.Decode(schema, value)
-            : registryDecoder.Decode(value, topic).Record ?? throw new InvalidDataException($"a snapshot of {topic} that Confluent's deserializer cannot read");
+        var decode = Decoder(topic, schema, registry);
         var latest = new Dictionary<string, Snapshot<TState>>(StringComparer.Ordinal);
         foreach (var record in KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic))
         {
             var key = record.KeyText() ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} has no key");
             var value = record.Message.Value ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} of {key} is a tombstone");
-            var snapshot = new Snapshot<TState>(key, toState(Decode(value)), record.Partition.Value, record.Offset.Value, value);
+            var snapshot = new Snapshot<TState>(key, toState(decode(value)), record.Partition.Value, record.Offset.Value, value);
             if (latest.TryGetValue(key, out var earlier) && earlier.Partition != snapshot.Partition)
             {
                 Assert.Fail($"{key} has snapshots on partitions {earlier.Partition} and {snapshot.Partition} of {topic}: a changelog must keep a key on one partition");

@@ -21,6 +21,18 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     }
 
     [Fact]
+    public async Task A_change_topic_with_other_partitions_than_the_input_stops_the_host_with_a_topology_error_naming_both()
+    {
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 2, changePartitions: 1);
+
+        var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-changes"));
+
+        var topology = Assert.IsType<TopologyException>(failure);
+        Assert.Contains($"'{topics.AgentStateChanges}' has 1 partitions but must have 3", topology.Message);
+        Assert.Contains($"'{topics.Input}'", topology.Message);
+    }
+
+    [Fact]
     public async Task A_missing_input_topic_stops_the_host_with_a_topology_error_naming_the_topic_and_the_setting()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3, skip: t => t.Input);
@@ -76,6 +88,7 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
     [InlineData("Kafka:SecurityProtocol", "Bogus")]
     [InlineData("Kafka:GroupId", " ")]
     [InlineData("Topics:DeadLetters", "dead letters!")]
+    [InlineData("Topics:AgentStateChanges", "")]
     public async Task A_bad_setting_fails_the_start_with_an_options_validation_error_naming_it(string setting, string value)
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);

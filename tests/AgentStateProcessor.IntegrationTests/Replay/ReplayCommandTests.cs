@@ -86,6 +86,36 @@ public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<Replay
     }
 
     [Fact]
+    public void Changes_go_to_their_file_as_json_lines_one_per_agent_state_change_and_the_result_stays_the_same()
+    {
+        var changesPath = files.PathOf("sample-changes.jsonl");
+
+        var run = ReplayRun.Of(SampleFile, "--quiet", "--changes", changesPath);
+
+        Assert.Equal(ReplayRun.Of(SampleFile, "--quiet").Output, run.Output);
+        var changes = File.ReadAllLines(changesPath).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        // The sample's three agents each log in, go Ready and NotReady in turn, and log out.
+        Assert.Equal(17, changes.Count);
+        Assert.Equal(3, changes.Count(c => c.GetProperty("previousSince").ValueKind == JsonValueKind.Null));
+        Assert.Equal(3, changes.Count(c => c.GetProperty("state").GetString() == "LoggedOut"));
+        var wrapUp = Assert.Single(changes, c => c.GetProperty("reasonCode").GetString() == "Wrapup");
+        Assert.Equal(("tenant1", "agent42", "Ready", "NotReady", 194_750_000L, 18L),
+            (wrapUp.GetProperty("tenantId").GetString(), wrapUp.GetProperty("agentId").GetString(), wrapUp.GetProperty("previousState").GetString(),
+             wrapUp.GetProperty("state").GetString(), wrapUp.GetProperty("durationMicros").GetInt64(), wrapUp.GetProperty("source").GetProperty("offset").GetInt64()));
+    }
+
+    [Fact]
+    public void A_changes_file_that_cannot_be_written_is_an_error_naming_it()
+    {
+        var changesPath = Path.Combine(files.PathOf("no-such-folder"), "changes.jsonl");
+
+        var run = ReplayRun.Of(SampleFile, "--changes", changesPath);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(changesPath, run.Log);
+    }
+
+    [Fact]
     public void A_line_whose_strings_have_no_UTF8_form_is_reported_with_its_number_and_the_run_goes_on()
     {
         // An unpaired surrogate escape in value_raw or key cannot become bytes; inside a value object
@@ -206,6 +236,7 @@ public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<Replay
     [InlineData(new[] { "a.jsonl", "--max-message-bytes", "lots" }, "unexpected argument '--max-message-bytes'")]
     [InlineData(new[] { "a.jsonl", "--max-message-bytes", "0" }, "unexpected argument '--max-message-bytes'")]
     [InlineData(new[] { "a.jsonl", "--max-message-bytes" }, "unexpected argument '--max-message-bytes'")]
+    [InlineData(new[] { "a.jsonl", "--changes" }, "unexpected argument '--changes'")]
     public void A_bad_argument_is_a_usage_error_that_names_it(string[] args, string problem)
     {
         var run = ReplayRun.Of(args);
