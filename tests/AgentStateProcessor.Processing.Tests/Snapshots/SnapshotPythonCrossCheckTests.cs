@@ -88,7 +88,7 @@ public sealed class SnapshotPythonCrossCheckTests
     }
 
     /// <summary>The value as a consumer means it: unions unwrapped, enums as symbols, timestamps as epoch microseconds.</summary>
-    private static JsonNode? PlainDatum(object? value) => value switch
+    internal static JsonNode? PlainDatum(object? value) => value switch
     {
         null => null,
         GenericRecord record => new JsonObject(record.Schema.Fields.Select(f => KeyValuePair.Create(f.Name, PlainDatum(record.GetValue(f.Pos))))),
