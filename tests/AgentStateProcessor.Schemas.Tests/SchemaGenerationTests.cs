@@ -255,12 +255,13 @@ public sealed partial class SchemaGenerationTests
     public void Every_committed_schema_parses_with_python_avro_to_our_canonical_form_and_fingerprint()
     {
         var paths = CommittedEventSchemas()
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc"))
+            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal).ToArray();
 
         var parsed = PythonSchemaParser.ParseAll(paths);
 
-        Assert.Equal(32 + 7 + 2, parsed.Count);
+        // 32 documented events, 7 extensions, the two snapshot schemas and the first version of the DN snapshot's.
+        Assert.Equal(32 + 7 + 2 + 1, parsed.Count);
         foreach (var path in paths)
         {
             var python = parsed[path];
@@ -301,7 +302,7 @@ public sealed partial class SchemaGenerationTests
     {
         var files = Directory.GetFiles(Repository.TablesDirectory, "*.json", SearchOption.AllDirectories)
             .Concat(CommittedEventSchemas())
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc"))
+            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal);
         foreach (var path in files)
         {
