@@ -157,7 +157,7 @@ public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<Replay
         var path = files.Write("extensions.jsonl",
             """{"key":"t1:a1","value":{"id":"EventAgentLogin","Server":"s","ThisDN":"5001","time":1795251600,"ThisQueue":"8001"}}""",
             """{"key":"t1:a1","value":{"id":"EventAgentLogin","Server":"s","ThisDN":"5001","time":1795251610,"ThisQueue":"8002"}}""",
-            """{"key":"t1:a1","value":{"id":"EventAgentReady","Server":"s","ThisDN":"5001","time":1795251620}}""",
+            """{"key":"t1:a1","value":{"id":"EventAgentReady","Server":"s","ThisDN":"5001","time":1795251620,"AgentWorkMode":"AgentManualIn"}}""",
             """{"key":"t1:a1","value":{"id":"EventQueueLogout","Server":"s","ThisDN":"5001","time":1795251630,"ThisQueue":"8002","AgentID":"a1"}}""",
             """{"key":"t1:a1","value":{"id":"EventMessageWaitingOn","ThisDN":"5001","time":1795251640}}""",
             """{"key":"t1:a1","value":{"id":"EventMonitoringNextCall","ThisDN":"5001","time":1795251650}}""",
