@@ -71,7 +71,7 @@ internal static class PipelineThroughput
             Print($"pipeline: INVALID RUN: the mock brokers kept only the last {input.Retained:N0} records (they keep about 5 MB per partition and drop the oldest); use fewer --records");
             return 1;
         }
-        Print($"pipeline: input: {input.Invalid:N0} invalid records, {input.Unknown:N0} unknown events, the rest valid");
+        Print($"pipeline: input: {input.Invalid:N0} invalid records, {input.Skipped:N0} records to skip, the rest valid");
         var records = input.Retained;
 
         var bare = MeasureBareConsumer(cluster.BootstrapServers, topics.Input, records);
@@ -89,10 +89,10 @@ internal static class PipelineThroughput
         Print($"pipeline: processor counters: {processor.Counters}");
         Print($"pipeline: ratio processor / bare consumer = {ratio:N2} (target >= {TargetRatio:N1}: {(ratio >= TargetRatio ? "met" : "NOT met")})");
 
-        var countsMatch = processor.DeadLettered == input.Invalid && processor.Skipped == input.Unknown;
+        var countsMatch = processor.DeadLettered == input.Invalid && processor.Skipped == input.Skipped;
         if (!countsMatch)
         {
-            Print($"pipeline: MISMATCH: expected {input.Invalid} dead letters and {input.Unknown} skipped records");
+            Print($"pipeline: MISMATCH: expected {input.Invalid} dead letters and {input.Skipped} skipped records");
         }
         return countsMatch ? 0 : 1;
     }
@@ -102,7 +102,7 @@ internal static class PipelineThroughput
     /// its oldest records beyond that, so the retained range [start, end) can be shorter than what was produced;
     /// both consumers are measured over exactly the retained records.
     /// </summary>
-    private sealed record ProducedInput(long[] StartOffsets, long[] EndOffsets, int Invalid, int Unknown, TimeSpan Elapsed)
+    private sealed record ProducedInput(long[] StartOffsets, long[] EndOffsets, int Invalid, int Skipped, TimeSpan Elapsed)
     {
         public long Retained => EndOffsets.Sum() - StartOffsets.Sum();
     }
@@ -145,7 +145,7 @@ internal static class PipelineThroughput
         var retained = delivered.Where(d => d.Offset >= starts[d.Partition]).ToList();
         return new ProducedInput(starts, ends,
             Invalid: retained.Count(d => d.Kind == SimulatedRecordKind.Invalid),
-            Unknown: retained.Count(d => d.Kind == SimulatedRecordKind.Unknown),
+            Skipped: retained.Count(d => d.Kind == SimulatedRecordKind.Skipped),
             clock.Elapsed);
     }
 

@@ -1,8 +1,9 @@
 namespace AgentStateProcessor.Processing;
 
 /// <summary>
-/// Counts of step outcomes, with skips and dead letters by code: the one bookkeeping of outcomes,
-/// for replay's totals and the pipeline's counters. Written by one thread, readable from any.
+/// Counts of step outcomes, with skips and dead letters by code (a skipped extension event counts under its
+/// own name, an undescribed one under <c>unknown-event</c>): the one bookkeeping of outcomes, for replay's
+/// totals and the pipeline's counters. Written by one thread, readable from any.
 /// </summary>
 public sealed class ProcessingTotals
 {

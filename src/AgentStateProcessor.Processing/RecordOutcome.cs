@@ -22,7 +22,7 @@ public enum RecordOutcome
     /// repartition hop; that fold is a step with an outcome of its own. Replay never gives it.
     /// </summary>
     ForwardedToDn,
-    /// <summary>Not for us: an event the documents do not describe.</summary>
+    /// <summary>Not for us: an event no table describes, or an extension event without a state rule (monitoring, listen).</summary>
     Skipped,
     /// <summary>Invalid: written to the dead-letter topic.</summary>
     DeadLettered,

@@ -28,6 +28,65 @@ public class AgentFoldTests
     }
 
     [Fact]
+    public void An_agent_in_two_queues_who_leaves_one_is_listed_in_the_other_and_keeps_its_state()
+    {
+        var beforeLeaving = FoldedState.Of(
+            Events.Login(queue: "Q1", at: 10, offset: 1),
+            Events.Login(queue: "Q2", at: 11, offset: 2),
+            Events.NotReady(at: 12, offset: 3, workMode: AgentWorkMode.AgentAuxWork, reason: "Break"));
+        var before = beforeLeaving.Agent();
+
+        var agent = AgentFold.Apply(before, Events.QueueLogout(queue: "Q2", at: 20, offset: 4, reason: "Shift")).State!;
+
+        Assert.Equal<string>(["Q1"], agent.Queues);
+        Assert.Equal((AgentStatus.NotReady, AgentWorkMode.AgentAuxWork, "Break"), (agent.State, agent.WorkMode, agent.ReasonCode));
+        Assert.Equal((before.StateSince, before.LoggedInSince), (agent.StateSince, agent.LoggedInSince));
+        Assert.Equal(("EventQueueLogout", 4L, Events.Time(20)), (agent.LastEvent, agent.EventCount, agent.UpdatedAt));
+    }
+
+    [Fact]
+    public void Leaving_the_last_queue_is_the_agents_logout_and_a_following_agent_logout_changes_no_state()
+    {
+        var folded = FoldedState.Of(
+            Events.Login(queue: "Q1", at: 10, offset: 1, workMode: AgentWorkMode.AgentManualIn),
+            Events.Login(queue: "Q2", at: 11, offset: 2),
+            Events.Ready(at: 12, offset: 3, workMode: AgentWorkMode.AgentManualIn),
+            Events.QueueLogout(queue: "Q2", at: 20, offset: 4),
+            Events.QueueLogout(queue: "Q1", at: 30, offset: 5, reason: "EndOfShift"));
+        var agent = folded.Agent();
+
+        Assert.Equal(AgentStatus.LoggedOut, agent.State);
+        Assert.Empty(agent.Queues);
+        Assert.Equal((null, "EndOfShift", Events.Time(30), (long?)null), (agent.WorkMode, agent.ReasonCode, agent.StateSince, agent.LoggedInSince));
+        Assert.Equal("1001", agent.Dn);
+
+        var afterFinalLogout = AgentFold.Apply(agent, Events.Logout(at: 31, offset: 6, reason: "EndOfShift")).State!;
+        Assert.Equal((AgentStatus.LoggedOut, Events.Time(30)), (afterFinalLogout.State, afterFinalLogout.StateSince));
+    }
+
+    [Fact]
+    public void Leaving_a_queue_the_agent_is_not_known_in_changes_only_the_bookkeeping()
+    {
+        var before = FoldedState.Of(Events.Login(queue: "Q1", at: 10, offset: 1), Events.Ready(at: 11, offset: 2)).Agent();
+
+        var agent = AgentFold.Apply(before, Events.QueueLogout(queue: "Q9", at: 20, offset: 3)).State!;
+
+        Assert.Equal((AgentStatus.Ready, "Q1"), (agent.State, Assert.Single(agent.Queues)));
+        Assert.Equal(3, agent.EventCount);
+    }
+
+    [Fact]
+    public void A_queue_logout_that_names_no_queue_changes_no_queue_and_no_state()
+    {
+        var before = FoldedState.Of(Events.Login(queue: "Q1", at: 10, offset: 1)).Agent();
+
+        var result = AgentFold.Apply(before, Events.QueueLogout(queue: null, at: 20, offset: 2));
+
+        Assert.Equal(FoldOutcome.Applied, result.Outcome);
+        Assert.Equal((AgentStatus.LoggedIn, "Q1"), (result.State!.State, Assert.Single(result.State.Queues)));
+    }
+
+    [Fact]
     public void First_login_makes_a_new_agent_logged_in_with_its_dn_and_work_mode()
     {
         var agent = FoldedState.Of(Events.Login(dn: "1002", queue: "Q1", at: 5, workMode: AgentWorkMode.AgentAutoIn)).Agent();

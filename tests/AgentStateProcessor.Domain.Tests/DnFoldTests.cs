@@ -7,7 +7,7 @@ namespace AgentStateProcessor.Domain.Tests;
 public class DnFoldTests
 {
     [Fact]
-    public void A_dn_first_heard_of_is_in_service_not_on_dnd_not_forwarded_and_on_hook()
+    public void A_dn_first_heard_of_is_in_service_not_on_dnd_not_forwarded_on_hook_and_without_message_waiting()
     {
         var dn = FoldedState.Of(Events.Of(EventKind.AgentReserved, agent: "a1", at: 10)).Dn();
 
@@ -16,6 +16,7 @@ public class DnFoldTests
         Assert.Null(dn.ForwardTo);
         Assert.False(dn.OffHook);
         Assert.Empty(dn.MutedConnections);
+        Assert.False(dn.MessageWaiting);
         Assert.Equal("t1:1001", dn.Key);
         Assert.Equal(Events.Time(10), dn.UpdatedAt);
     }
@@ -107,6 +108,56 @@ public class DnFoldTests
         Assert.True(back.InService);
         Assert.True(StateEquality.Equal(before with { InService = false }, Bookkeeping(outOfService, before)));
         Assert.True(StateEquality.Equal(before, Bookkeeping(back, before)));
+    }
+
+    [Fact]
+    public void A_queue_logout_removes_the_queue_from_the_dn_and_the_last_one_frees_the_dn()
+    {
+        var folded = FoldedState.Of(
+            Events.Login(queue: "Q1", at: 10, offset: 1),
+            Events.Login(queue: "Q2", at: 11, offset: 2),
+            Events.QueueLogout(queue: "Q1", at: 20, offset: 3));
+        var oneLeft = folded.Dn();
+        folded.Apply(Events.QueueLogout(queue: "Q2", at: 30, offset: 4));
+
+        Assert.Equal(("a1", "Q2"), (oneLeft.AgentId, Assert.Single(oneLeft.Queues)));
+        Assert.Equal((null, 0), (folded.Dn().AgentId, folded.Dn().Queues.Length));
+    }
+
+    [Fact]
+    public void A_queue_logout_of_another_agent_leaves_the_dn_alone()
+    {
+        var folded = FoldedState.Of(
+            Events.Login(agent: "a1", queue: "Q1", at: 10, offset: 1),
+            Events.QueueLogout(agent: "a2", queue: "Q1", at: 20, offset: 2));
+
+        Assert.Equal(("a1", "Q1"), (folded.Dn().AgentId, Assert.Single(folded.Dn().Queues)));
+    }
+
+    [Fact]
+    public void Message_waiting_on_and_off_set_and_clear_the_flag_of_a_dn_that_starts_without_one()
+    {
+        var folded = FoldedState.Of(Events.Of(EventKind.OffHook, at: 10, offset: 1));
+        Assert.False(folded.Dn().MessageWaiting);
+
+        folded.Apply(Events.Of(EventKind.MessageWaitingOn, at: 20, offset: 2));
+        Assert.True(folded.Dn().MessageWaiting);
+        Assert.True(folded.Dn().OffHook);
+
+        folded.Apply(Events.Of(EventKind.MessageWaitingOff, at: 30, offset: 3));
+        Assert.False(folded.Dn().MessageWaiting);
+        Assert.Equal("EventMessageWaitingOff", folded.Dn().LastEvent);
+    }
+
+    [Fact]
+    public void Message_waiting_events_change_no_agent()
+    {
+        var folded = FoldedState.Of(
+            Events.Login(queue: "Q1", at: 10, offset: 1),
+            Events.Of(EventKind.MessageWaitingOn, agent: "a1", at: 20, offset: 2));
+
+        Assert.Equal(1, folded.Agent().EventCount);
+        Assert.True(folded.Dn().MessageWaiting);
     }
 
     [Fact]

@@ -22,7 +22,11 @@ public class EventKindsTests
     [InlineData("EventMuteOff", EventKind.MuteOff, false, true)]
     [InlineData("EventRinging", EventKind.NoStateRule, false, false)]
     [InlineData("EventRegistered", EventKind.NoStateRule, false, false)]
-    [InlineData("EventQueueLogout", EventKind.NoStateRule, false, false)]
+    [InlineData("EventQueueLogout", EventKind.QueueLogout, true, true)]
+    [InlineData("EventMessageWaitingOn", EventKind.MessageWaitingOn, false, true)]
+    [InlineData("EventMessageWaitingOff", EventKind.MessageWaitingOff, false, true)]
+    [InlineData("EventMonitoringNextCall", EventKind.NoStateRule, false, false)]
+    [InlineData("EventListenDisconnected", EventKind.NoStateRule, false, false)]
     [InlineData("eventagentlogin", EventKind.NoStateRule, false, false)]
     [InlineData("", EventKind.NoStateRule, false, false)]
     public void Each_event_name_maps_to_its_kind_and_the_states_it_changes(string name, EventKind kind, bool changesAgent, bool changesDn)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
-using AgentStateProcessor.Schemas.Tables;
 using AgentStateProcessor.Simulation;
 
 namespace AgentStateProcessor.IntegrationTests;
@@ -12,6 +11,14 @@ public sealed class SimulationTests
     private const int SampleSize = 10_000;
     private static readonly VoiceAgentStateTables Tables = VoiceAgentStateTables.Load();
     private static readonly ContactCenterSimulatorOptions Defaults = new();
+
+    /// <summary>
+    /// Extension events the processor validates and then skips (docs/fold-rules.md), and a T-Library event no table
+    /// describes (skipped as unknown-event): what the simulator's skipped share may carry.
+    /// </summary>
+    private static readonly string[] SkippedExtensionEvents =
+        ["EventMonitoringNextCall", "EventMonitoringCancelled", "EventListenDisconnected", "EventListenReconnected"];
+    private const string UndescribedEvent = "EventPartyInfo";
 
     [Fact]
     public void The_same_seed_yields_the_same_records_byte_for_byte()
@@ -47,17 +54,17 @@ public sealed class SimulationTests
     [InlineData(0.02, 0.01)]
     [InlineData(0.10, 0.05)]
     [InlineData(0.0, 0.0)]
-    public void Invalid_and_unknown_shares_are_what_the_options_ask_for(double invalidShare, double unknownShare)
+    public void Invalid_and_skipped_shares_are_what_the_options_ask_for(double invalidShare, double unknownShare)
     {
         var records = new ContactCenterSimulator(Defaults with { InvalidShare = invalidShare, UnknownEventShare = unknownShare })
             .Generate(SampleSize).ToList();
 
         var invalid = records.Count(record => Classify(record.Value).Kind == SimulatedRecordKind.Invalid);
-        var unknown = records.Count(record => Classify(record.Value).Kind == SimulatedRecordKind.Unknown);
+        var skipped = records.Count(record => Classify(record.Value).Kind == SimulatedRecordKind.Skipped);
 
         // Four standard deviations of a binomial count, plus one so a zero share must give exactly zero.
         Assert.InRange(invalid, Expected(invalidShare).Low, Expected(invalidShare).High);
-        Assert.InRange(unknown, Expected(unknownShare).Low, Expected(unknownShare).High);
+        Assert.InRange(skipped, Expected(unknownShare).Low, Expected(unknownShare).High);
 
         static (double Low, double High) Expected(double share)
         {
@@ -105,7 +112,7 @@ public sealed class SimulationTests
             .Select(record => JsonDocument.Parse(record.Value).RootElement)
             .ToList();
 
-        Assert.Equal(Tables.Events.Keys.Order(), values.Select(value => value.GetProperty("id").GetString()!).Distinct().Order());
+        Assert.Equal(Tables.Events.Keys.Except(SkippedExtensionEvents).Order(), values.Select(value => value.GetProperty("id").GetString()!).Distinct().Order());
         var timeKinds = values.Where(value => value.TryGetProperty("time", out _))
             .Select(value => value.GetProperty("time") switch
             {
@@ -149,10 +156,22 @@ public sealed class SimulationTests
             {
                 case "EventAgentLogin":
                     agent.LoggedIn = true;
+                    agent.Queues.Add(value.GetProperty("ThisQueue").GetString()!);
                     break;
                 case "EventAgentLogout":
                     Assert.True(agent.LoggedIn && agent.ConnId is null, context);
                     agent.LoggedIn = false;
+                    agent.Queues.Clear();
+                    break;
+                case "EventQueueLogout":
+                    var queue = value.GetProperty("ThisQueue").GetString()!;
+                    Assert.True(agent.LoggedIn && agent.Queues.Count > 1 && agent.Queues.Contains(queue), $"{context}: leaves one of several queues it is in, {queue}");
+                    agent.Queues.Remove(queue);
+                    agent.QueueLogouts++;
+                    break;
+                case "EventMessageWaitingOn" or "EventMessageWaitingOff":
+                    Assert.True(agent.MessageWaiting != (eventName == "EventMessageWaitingOn"), context);
+                    agent.MessageWaiting = eventName == "EventMessageWaitingOn";
                     break;
                 case "EventAgentReady" or "EventAgentNotReady":
                     Assert.True(agent.LoggedIn, context);
@@ -192,7 +211,7 @@ public sealed class SimulationTests
                     break;
             }
 
-            if (eventName.StartsWith("EventAgent", StringComparison.Ordinal) && !agent.LoggedIn && eventName != "EventAgentLogout")
+            if ((eventName.StartsWith("EventAgent", StringComparison.Ordinal) || eventName == "EventQueueLogout") && !agent.LoggedIn && eventName != "EventAgentLogout")
             {
                 Assert.Fail($"{context}: agent event while logged out");
             }
@@ -201,6 +220,8 @@ public sealed class SimulationTests
         Assert.Equal(Defaults.AgentCount, agents.Count);
         Assert.Contains(agents.Values, agent => agent.LoggedIn);
         Assert.Contains(agents.Values, agent => !agent.LoggedIn);
+        Assert.Contains(agents.Values, agent => agent.Queues.Count > 1);
+        Assert.True(agents.Values.Sum(agent => agent.QueueLogouts) > 50, "multi-queue agents leave single queues");
     }
 
     [Fact]
@@ -278,9 +299,9 @@ public sealed class SimulationTests
                 return (SimulatedRecordKind.Invalid, "not an event object");
             }
 
-            if (UndescribedEvents.Names.Contains(id.GetString()!))
+            if (id.GetString() == UndescribedEvent)
             {
-                return (SimulatedRecordKind.Unknown, id.GetString()!);
+                return (SimulatedRecordKind.Skipped, "no table describes it");
             }
 
             if (!Tables.Events.TryGetValue(id.GetString()!, out var table))
@@ -302,7 +323,9 @@ public sealed class SimulationTests
                 }
             }
 
-            return (SimulatedRecordKind.Valid, "fits its table");
+            return SkippedExtensionEvents.Contains(id.GetString())
+                ? (SimulatedRecordKind.Skipped, "fits its extension table, which gives it no state rule")
+                : (SimulatedRecordKind.Valid, "fits its table");
         }
     }
 
@@ -325,8 +348,11 @@ public sealed class SimulationTests
         public string? ForwardTo { get; set; }
         public string? ConnId { get; set; }
         public bool Muted { get; set; }
+        public bool MessageWaiting { get; set; }
+        public HashSet<string> Queues { get; } = new(StringComparer.Ordinal);
+        public int QueueLogouts { get; set; }
 
         public override string ToString() =>
-            $"[loggedIn={LoggedIn} oos={OutOfService} dnd={Dnd} fwd={ForwardTo} conn={ConnId} muted={Muted}]";
+            $"[loggedIn={LoggedIn} queues={string.Join(',', Queues)} oos={OutOfService} dnd={Dnd} fwd={ForwardTo} conn={ConnId} muted={Muted} mwi={MessageWaiting}]";
     }
 }

@@ -87,10 +87,11 @@ public sealed class PlainJsonTests
         var json = Json(SnapshotMapper.ToRecord(dn));
 
         Assert.Equal(
-            ["tenantId", "dn", "inService", "dnd", "forwardTo", "offHook", "mutedConnections", "agentId", "queues", "updatedAt", "lastEvent", "eventCount", "source", "inputPositions"],
+            ["tenantId", "dn", "inService", "dnd", "forwardTo", "offHook", "mutedConnections", "messageWaiting", "agentId", "queues", "updatedAt", "lastEvent", "eventCount", "source", "inputPositions"],
             json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("inService").GetBoolean());
         Assert.False(json.GetProperty("dnd").GetBoolean());
+        Assert.False(json.GetProperty("messageWaiting").GetBoolean());
         Assert.Equal("+15550100", json.GetProperty("forwardTo").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("agentId").ValueKind);
         Assert.Equal(Login, ParseMicros(json.GetProperty("updatedAt")));

@@ -31,6 +31,28 @@ public sealed class RecordProcessorTests
     }
 
     [Fact]
+    public void A_queue_logout_changes_the_agent_and_is_sent_on_for_its_DN_and_message_waiting_only_for_its_DN()
+    {
+        var queueLogout = PipelineInput("""{"id":"EventQueueLogout","ThisDN":"5001","ThisQueue":"Q1","AgentID":"agent42","CustomerID":"t1"}""");
+        var messageWaiting = PipelineInput("""{"id":"EventMessageWaitingOn","ThisDN":"5001","CustomerID":"t1"}""");
+
+        Assert.Equal((RecordOutcome.Applied, true), (queueLogout.Outcome, queueLogout.SendToDn));
+        Assert.Equal((RecordOutcome.ForwardedToDn, true), (messageWaiting.Outcome, messageWaiting.SendToDn));
+    }
+
+    [Fact]
+    public void Skipped_records_are_counted_by_code_an_extension_event_under_its_own_name()
+    {
+        var totals = new ProcessingTotals();
+        totals.Count(PipelineInput("""{"id":"EventPartyInfo","ThisDN":"5001"}"""));
+        totals.Count(PipelineInput("""{"id":"EventListenDisconnected","ThisDN":"5001"}"""));
+        totals.Count(PipelineInput("""{"id":"EventListenDisconnected","ThisDN":"5002"}"""));
+
+        Assert.Equal(3, totals.Skipped);
+        Assert.Equal(new SortedDictionary<string, long> { ["EventListenDisconnected"] = 2, ["unknown-event"] = 1 }, totals.SkippedByCode);
+    }
+
+    [Fact]
     public void An_event_without_a_state_rule_goes_nowhere()
     {
         var result = PipelineInput("""{"Event":"EventLinkConnected","Server":"sip-1","time":1795770000}""");
@@ -41,10 +63,12 @@ public sealed class RecordProcessorTests
     [Fact]
     public void Skipped_and_invalid_records_carry_their_intake_code()
     {
-        var skipped = PipelineInput("""{"id":"EventQueueLogout","ThisDN":"5001"}""");
+        var skipped = PipelineInput("""{"id":"EventPartyInfo","ThisDN":"5001"}""");
+        var skippedExtension = PipelineInput("""{"id":"EventMonitoringNextCall","ThisDN":"5001"}""");
         var invalid = PipelineInput("""{"id":"EventDNDOn","ThisDN":5001}""");
 
-        Assert.Equal((RecordOutcome.Skipped, false), (skipped.Outcome, skipped.SendToDn));
+        Assert.Equal((RecordOutcome.Skipped, false, "unknown-event"), (skipped.Outcome, skipped.SendToDn, skipped.Intake!.Code));
+        Assert.Equal((RecordOutcome.Skipped, false, "EventMonitoringNextCall"), (skippedExtension.Outcome, skippedExtension.SendToDn, skippedExtension.Intake!.Code));
         Assert.Equal(RecordOutcome.DeadLettered, invalid.Outcome);
         Assert.NotNull(invalid.Intake!.Code);
     }

@@ -5,11 +5,14 @@ namespace AgentStateProcessor.Schemas.Tests;
 public sealed class EmbeddedSchemaTests
 {
     [Fact]
-    public void The_embedded_set_has_a_record_schema_for_each_of_the_32_events()
+    public void The_embedded_set_has_a_record_schema_for_each_of_the_32_documented_events_and_the_7_extensions()
     {
         var set = EventSchemaSet.LoadEmbedded();
 
-        Assert.Equal(32, set.EventNames.Count);
+        Assert.Equal(32 + 7, set.EventNames.Count);
+        Assert.Equal(7, set.ExtensionEventNames.Count);
+        Assert.True(set.IsExtension("EventQueueLogout"));
+        Assert.False(set.IsExtension("EventAgentLogout"));
         foreach (var name in set.EventNames)
         {
             Assert.Equal(name, set.Find(name)!.Name);
@@ -17,19 +20,23 @@ public sealed class EmbeddedSchemaTests
     }
 
     [Theory]
-    [InlineData("EventQueueLogout")]
+    [InlineData("EventPartyInfo")]
     [InlineData("EventDNDOOn")]
     [InlineData("eventagentlogin")]
     [InlineData("")]
-    public void Find_answers_null_for_an_event_the_documents_do_not_describe(string name) =>
+    public void Find_answers_null_for_an_event_no_table_describes(string name) =>
         Assert.Null(EventSchemaSet.LoadEmbedded().Find(name));
 
     [Fact]
     public void Embedded_event_schemas_are_the_committed_files()
     {
-        foreach (var path in Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
+        var paths = Directory.GetFiles(Repository.EventsDirectory, "*.avsc", SearchOption.AllDirectories);
+
+        Assert.Contains(paths, path => path.Contains("extensions", StringComparison.Ordinal));
+        foreach (var path in paths)
         {
-            Assert.Equal(File.ReadAllText(path), EmbeddedSchemas.ReadText("events/" + Path.GetFileName(path)));
+            var relative = Path.GetRelativePath(Repository.EventsDirectory, path).Replace('\\', '/');
+            Assert.Equal(File.ReadAllText(path), EmbeddedSchemas.ReadText("events/" + relative));
         }
     }
 

@@ -1,6 +1,6 @@
 namespace AgentStateProcessor.Schemas.Tests;
 
-/// <summary>One realistic, valid JSON event per event the documents describe, as a feed would send it.</summary>
+/// <summary>One realistic, valid JSON event per event of the tables (documents and extensions), as a feed would send it.</summary>
 internal static class EventExamples
 {
     public static IReadOnlyDictionary<string, string> Valid { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,5 +42,13 @@ internal static class EventExamples
         // 003: registration events
         ["EventRegistered"] = """{"Event":"EventRegistered","Extensions":{"AgentStatus":1},"InfoType":"AddressInfoAddressType","InfoStatus":"AddressTypeDN","ReferenceID":3,"Server":"sip-server-1","ThisDN":"5001","time":1795771700}""",
         ["EventUnregistered"] = """{"Event":"EventUnregistered","Server":"sip-server-1","ThisDN":"5001","time":1795771800}""",
+        // extensions: events the topic carries beyond the documents
+        ["EventQueueLogout"] = """{"id":"EventQueueLogout","Server":"sip-server-1","ThisDN":"5001","ThisQueue":"8002","AgentID":"agent42","CustomerID":"tenant1","time":1795771900,"Reasons":{"ReasonCode":"Shift"}}""",
+        ["EventMessageWaitingOn"] = """{"id":"EventMessageWaitingOn","ThisDN":"5001"}""",
+        ["EventMessageWaitingOff"] = """{"id":"EventMessageWaitingOff","Server":"sip-server-1","ThisDN":"5001","time":1795772000,"Extensions":{"count":0}}""",
+        ["EventMonitoringNextCall"] = """{"Event":"EventMonitoringNextCall","ThisDN":"5001","AgentID":"agent42","time":1795772100}""",
+        ["EventMonitoringCancelled"] = """{"id":"EventMonitoringCancelled","ThisDN":"5001","CustomerID":"tenant1"}""",
+        ["EventListenDisconnected"] = """{"id":"EventListenDisconnected","ThisDN":"5001","time":"2026-11-21T09:40:00Z"}""",
+        ["EventListenReconnected"] = """{"id":"EventListenReconnected","ThisDN":"5001","Server":"sip-server-1"}""",
     };
 }

@@ -9,12 +9,20 @@ public sealed partial class SchemaGenerationTests
 {
     private static readonly AttributeTableSet Tables = AttributeTableSet.LoadDirectory(Repository.TablesDirectory);
 
+    private static readonly string[] ExtensionEvents =
+    [
+        "EventQueueLogout", "EventMessageWaitingOn", "EventMessageWaitingOff", "EventMonitoringNextCall",
+        "EventMonitoringCancelled", "EventListenDisconnected", "EventListenReconnected",
+    ];
+
     [Fact]
     public void Tables_describe_the_32_events_of_the_five_source_pages()
     {
-        var perPage = Tables.Events.GroupBy(e => e.Source.Url!).ToDictionary(g => g.Key, g => g.Count());
+        var documented = Tables.Events.Where(e => !e.IsExtension).ToList();
+        var perPage = documented.GroupBy(e => e.Source.Url!).ToDictionary(g => g.Key, g => g.Count());
 
-        Assert.Equal(32, Tables.Events.Count);
+        Assert.Equal(32, documented.Count);
+        Assert.Equal(5, perPage.Count);
         Assert.Equal(14, perPage["https://all.docs.genesys.com/VM/Current/VMEventsandModels/AgentStateandDNEvents"]);
         Assert.Equal(8, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/SpecialEvents"]);
         Assert.Equal(4, perPage["https://docs.genesys.com/Documentation/System/latest/GenEM/GeneralEvents"]);
@@ -23,11 +31,69 @@ public sealed partial class SchemaGenerationTests
     }
 
     [Fact]
+    public void The_extension_tables_add_the_seven_events_the_topic_carries_beyond_the_documents()
+    {
+        var extensions = Tables.Events.Where(e => e.IsExtension).ToList();
+
+        Assert.Equal(39, Tables.Events.Count);
+        Assert.Equal(ExtensionEvents.Order(StringComparer.Ordinal), extensions.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.All(extensions, e => Assert.True(e.InExtensionsFolder, e.Name));
+        Assert.DoesNotContain(Tables.Events, e => !e.IsExtension && e.InExtensionsFolder);
+        Assert.Empty(extensions.Select(e => e.Source.Url).Intersect(Tables.Events.Where(e => !e.IsExtension).Select(e => e.Source.Url)));
+    }
+
+    /// <summary>Conservative on purpose: only what the sibling events carry, and only the name and the DN required.</summary>
+    [Fact]
+    public void Every_extension_event_and_attribute_is_marked_and_only_id_and_ThisDN_are_mandatory()
+    {
+        string[] siblingAttributes = ["id", "ThisDN", "ThisQueue", "AgentID", "CustomerID", "Server", "time", "Reasons", "Extensions"];
+        foreach (var table in Tables.Events.Where(e => e.IsExtension))
+        {
+            Assert.Equal(TableOrigins.Extension, table.Origin);
+            Assert.All(table.Attributes, a => Assert.Equal(TableOrigins.Extension, a.Origin));
+            Assert.Subset(siblingAttributes.ToHashSet(), table.Attributes.Select(a => a.Name).ToHashSet());
+            Assert.Equal(["id", "ThisDN"], table.Attributes.Where(a => a.Mandatory).Select(a => a.Name));
+
+            var schema = System.Text.Json.JsonDocument.Parse(EventSchemaGenerator.Generate(Tables)["extensions/" + table.Name + ".avsc"]).RootElement;
+            Assert.Equal("extension", schema.GetProperty("origin").GetString());
+            Assert.All(schema.GetProperty("fields").EnumerateArray(), f => Assert.Equal("extension", f.GetProperty("origin").GetString()));
+        }
+        foreach (var table in Tables.Events.Where(e => !e.IsExtension))
+        {
+            Assert.Null(table.Origin);
+            Assert.All(table.Attributes, a => Assert.Null(a.Origin));
+            Assert.DoesNotContain("\"origin\"", EventSchemaGenerator.Generate(Tables)[table.Name + ".avsc"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("extensions/x-events.json", null, null)]
+    [InlineData("extensions/x-events.json", "extension", null)]
+    [InlineData("x-events.json", "extension", "extension")]
+    [InlineData("extensions/x-events.json", "extension", "reference")]
+    public void A_table_whose_origin_marks_disagree_with_its_folder_is_refused(string fileName, string? eventOrigin, string? attributeOrigin)
+    {
+        var files = Directory.GetFiles(Repository.TablesDirectory, "*.json").ToDictionary(p => Path.GetFileName(p), File.ReadAllText, StringComparer.Ordinal);
+        files[fileName] = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            source = new { title = "A page", url = "https://example.org/page" },
+            events = new[]
+            {
+                new { name = "EventMadeUp", origin = eventOrigin, description = "Made up.", attributes = new[] { new { name = "id", mandatory = true, origin = attributeOrigin } } },
+            },
+        });
+
+        var error = Assert.Throws<InvalidDataException>(() => AttributeTableSet.FromTexts(files));
+
+        Assert.Contains("EventMadeUp", error.Message);
+    }
+
+    [Fact]
     public void Every_event_schema_cites_its_source_page_by_title_and_address()
     {
         foreach (var table in Tables.Events)
         {
-            var record = System.Text.Json.JsonDocument.Parse(EventSchemaGenerator.Generate(Tables)[table.Name + ".avsc"]).RootElement;
+            var record = System.Text.Json.JsonDocument.Parse(EventSchemaGenerator.Generate(Tables)[EventSchemaGenerator.PathOf(table)]).RootElement;
 
             Assert.False(string.IsNullOrWhiteSpace(record.GetProperty("sourceTitle").GetString()), table.Name);
             Assert.True(Uri.TryCreate(record.GetProperty("sourceUrl").GetString(), UriKind.Absolute, out var url), table.Name);
@@ -97,14 +163,15 @@ public sealed partial class SchemaGenerationTests
     public void Committed_event_schemas_are_exactly_what_the_generator_produces()
     {
         var generated = EventSchemaGenerator.GenerateFromDirectory(Repository.TablesDirectory);
-        var committed = Directory.GetFiles(Repository.EventsDirectory, "*.avsc")
-            .ToDictionary(path => Path.GetFileName(path), File.ReadAllText, StringComparer.Ordinal);
+        var committed = CommittedEventSchemas()
+            .ToDictionary(path => Path.GetRelativePath(Repository.EventsDirectory, path).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
 
         Assert.Equal(generated.Keys.Order(StringComparer.Ordinal), committed.Keys.Order(StringComparer.Ordinal));
-        foreach (var (fileName, text) in generated)
+        Assert.Equal(7, committed.Keys.Count(path => path.StartsWith("extensions/", StringComparison.Ordinal)));
+        foreach (var (relativePath, text) in generated)
         {
-            Assert.True(text == committed[fileName],
-                $"schemas/events/{fileName} differs from the tables; run: dotnet run --project tools/AgentStateProcessor.SchemaGenerator");
+            Assert.True(text == committed[relativePath],
+                $"schemas/events/{relativePath} differs from the tables; run: dotnet run --project tools/AgentStateProcessor.SchemaGenerator");
         }
     }
 
@@ -172,7 +239,7 @@ public sealed partial class SchemaGenerationTests
     [Fact]
     public void Every_committed_event_schema_parses_with_Apache_Avro_as_the_record_of_its_file_name()
     {
-        foreach (var path in Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
+        foreach (var path in CommittedEventSchemas())
         {
             var schema = Assert.IsType<RecordSchema>(Schema.Parse(File.ReadAllText(path)));
             Assert.Equal(Path.GetFileNameWithoutExtension(path), schema.Name);
@@ -187,13 +254,14 @@ public sealed partial class SchemaGenerationTests
     [Fact]
     public void Every_committed_schema_parses_with_python_avro_to_our_canonical_form_and_fingerprint()
     {
-        var paths = Directory.GetFiles(Repository.EventsDirectory, "*.avsc")
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc"))
+        var paths = CommittedEventSchemas()
+            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal).ToArray();
 
         var parsed = PythonSchemaParser.ParseAll(paths);
 
-        Assert.Equal(34, parsed.Count);
+        // 32 documented events, 7 extensions, the two snapshot schemas and the first version of the DN snapshot's.
+        Assert.Equal(32 + 7 + 2 + 1, parsed.Count);
         foreach (var path in paths)
         {
             var python = parsed[path];
@@ -232,9 +300,9 @@ public sealed partial class SchemaGenerationTests
     /// </summary>
     private static IEnumerable<(string Where, string Text, int Bound)> ProseOfTablesAndSchemas()
     {
-        var files = Directory.GetFiles(Repository.TablesDirectory, "*.json")
-            .Concat(Directory.GetFiles(Repository.EventsDirectory, "*.avsc"))
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc"))
+        var files = Directory.GetFiles(Repository.TablesDirectory, "*.json", SearchOption.AllDirectories)
+            .Concat(CommittedEventSchemas())
+            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal);
         foreach (var path in files)
         {
@@ -275,8 +343,11 @@ public sealed partial class SchemaGenerationTests
         }
     }
 
+    /// <summary>Every committed event schema, those of the extensions (<c>schemas/events/extensions/</c>) included.</summary>
+    private static string[] CommittedEventSchemas() => Directory.GetFiles(Repository.EventsDirectory, "*.avsc", SearchOption.AllDirectories);
+
     private static RecordSchema Generated(string eventName) =>
-        (RecordSchema)Schema.Parse(EventSchemaGenerator.Generate(Tables)[eventName + ".avsc"]);
+        (RecordSchema)Schema.Parse(EventSchemaGenerator.Generate(Tables)[EventSchemaGenerator.PathOf(Tables.Events.Single(e => e.Name == eventName))]);
 
     private static Schema BranchOf(Field field) => ((UnionSchema)field.Schema).Schemas[1];
 

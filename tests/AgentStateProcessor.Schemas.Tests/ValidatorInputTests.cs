@@ -68,8 +68,9 @@ public sealed class ValidatorInputTests
         Assert.Equal(ValidationErrorCodes.BadEventName, InvalidError(json).Code);
 
     [Theory]
-    [InlineData("EventQueueLogout")]
-    [InlineData("EventMessageWaitingOn")]
+    [InlineData("EventPartyInfo")]
+    [InlineData("EventAttachedDataChanged")]
+    [InlineData("eventqueuelogout")]
     [InlineData("eventagentlogin")]
     public void An_event_without_a_schema_is_unknown_not_an_error(string name)
     {
@@ -79,6 +80,22 @@ public sealed class ValidatorInputTests
         Assert.Equal(name, result.EventName);
         Assert.Null(result.Error);
         Assert.Null(result.Event);
+    }
+
+    [Theory]
+    [InlineData("EventQueueLogout")]
+    [InlineData("EventMessageWaitingOn")]
+    [InlineData("EventMonitoringNextCall")]
+    [InlineData("EventListenReconnected")]
+    public void An_extension_event_is_validated_like_any_other(string name)
+    {
+        var valid = Json("{\"id\":\"" + name + "\",\"ThisDN\":\"5001\",\"ThisQueue\":\"8002\",\"OtherDN\":\"5009\"}");
+        var withoutDn = Json("{\"id\":\"" + name + "\",\"ThisQueue\":\"8002\"}");
+
+        Assert.True(valid.IsValid, valid.ToString());
+        Assert.Equal(("5001", "8002"), (valid.Event!.Value.ThisDn, valid.Event.Value.ThisQueue));
+        Assert.Equal(["OtherDN"], valid.UnlistedAttributes);
+        Assert.Equal(ValidationErrorCodes.MissingAttribute, withoutDn.Error!.Code);
     }
 
     // --- time

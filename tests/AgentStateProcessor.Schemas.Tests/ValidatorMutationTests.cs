@@ -147,8 +147,8 @@ public sealed class ValidatorMutationTests
             case 7:
                 json[name is "id" or "Event" ? name : "id"] = random.Next(3) switch
                 {
-                    0 => "EventQueueLogout",
-                    1 => "EventMonitoringNextCall",
+                    0 => "EventPartyInfo",
+                    1 => "EventAttachedDataChanged",
                     _ => EventExamples.Valid.Keys.ElementAt(random.Next(EventExamples.Valid.Count)),
                 };
                 text = json.ToJsonString();

@@ -1,6 +1,7 @@
 using AgentStateProcessor.Schemas.Generation;
 
-// Rewrites schemas/events/*.avsc from schemas/tables/*.json and deletes schema files no table describes.
+// Rewrites schemas/events/**/*.avsc from schemas/tables/**/*.json (the extensions/ folder of one makes the extensions/
+// folder of the other) and deletes schema files no table describes.
 //   dotnet run --project tools/AgentStateProcessor.SchemaGenerator [-- [--check] [repository-root]]
 // --check changes nothing and exits 1 when the committed schemas differ from what the tables generate.
 
@@ -23,15 +24,18 @@ var generated = EventSchemaGenerator.GenerateFromDirectory(tablesDirectory);
 Directory.CreateDirectory(eventsDirectory);
 
 var changes = 0;
-foreach (var (fileName, text) in generated)
+foreach (var (relativePath, text) in generated)
 {
-    var path = Path.Combine(eventsDirectory, fileName);
+    var path = Path.Combine(eventsDirectory, relativePath);
     if (File.Exists(path) && File.ReadAllText(path) == text) continue;
     changes++;
     Console.WriteLine($"{(check ? "differs" : "writes")} {Path.GetRelativePath(root, path)}");
-    if (!check) File.WriteAllText(path, text);
+    if (check) continue;
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    File.WriteAllText(path, text);
 }
-foreach (var path in Directory.GetFiles(eventsDirectory, "*.avsc").Where(p => !generated.ContainsKey(Path.GetFileName(p))))
+foreach (var path in Directory.GetFiles(eventsDirectory, "*.avsc", SearchOption.AllDirectories)
+    .Where(p => !generated.ContainsKey(Path.GetRelativePath(eventsDirectory, p).Replace('\\', '/'))))
 {
     changes++;
     Console.WriteLine($"{(check ? "stale" : "deletes")} {Path.GetRelativePath(root, path)}");

@@ -1,7 +1,8 @@
 namespace AgentStateProcessor.Domain.Events;
 
 /// <summary>
-/// The events the fold has a rule for. Every other event of the reference documents is
+/// The events the fold has a rule for: those of the reference documents, and three extension events the real topic
+/// carries beyond them (EventQueueLogout, EventMessageWaitingOn/Off; docs/fold-rules.md). Every other event is
 /// <see cref="NoStateRule"/>: validated and counted, but it changes no state.
 /// </summary>
 public enum EventKind
@@ -22,6 +23,9 @@ public enum EventKind
     OnHook,
     MuteOn,
     MuteOff,
+    QueueLogout,
+    MessageWaitingOn,
+    MessageWaitingOff,
 }
 
 public static class EventKinds
@@ -43,6 +47,9 @@ public static class EventKinds
         ["EventOnHook"] = EventKind.OnHook,
         ["EventMuteOn"] = EventKind.MuteOn,
         ["EventMuteOff"] = EventKind.MuteOff,
+        ["EventQueueLogout"] = EventKind.QueueLogout,
+        ["EventMessageWaitingOn"] = EventKind.MessageWaitingOn,
+        ["EventMessageWaitingOff"] = EventKind.MessageWaitingOff,
     };
 
     private static readonly Dictionary<EventKind, string> NameByKind = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
@@ -59,7 +66,7 @@ public static class EventKinds
 
     /// <summary>Events that change an agent's state (and so are folded where the input is consumed).</summary>
     public static bool ChangesAgent(this EventKind kind) => kind is EventKind.AgentLogin or EventKind.AgentLogout
-        or EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved;
+        or EventKind.QueueLogout or EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved;
 
     /// <summary>Events that change the state of the DN they name in ThisDN (and so are re-keyed by DN).</summary>
     public static bool ChangesDn(this EventKind kind) => kind != EventKind.NoStateRule;

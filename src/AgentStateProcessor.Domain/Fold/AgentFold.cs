@@ -22,12 +22,8 @@ public static class AgentFold
                 Queues = SortedNames.With(before.Queues, e.ThisQueue),
                 WorkMode = e.WorkMode ?? before.WorkMode,
             },
-            EventKind.AgentLogout => WithStatus(before, AgentStatus.LoggedOut, e) with
-            {
-                Queues = [],
-                WorkMode = null,
-                ReasonCode = e.ReasonCode,
-            },
+            EventKind.AgentLogout => LoggedOut(before, e),
+            EventKind.QueueLogout => LeaveQueue(before, e),
             EventKind.AgentReady => WithStatus(before, AgentStatus.Ready, e) with
             {
                 Dn = before.Dn ?? e.ThisDn,
@@ -52,6 +48,26 @@ public static class AgentFold
             EventCount = before.EventCount + 1,
             Source = e.Position,
         });
+    }
+
+    private static AgentState LoggedOut(AgentState before, VoiceEvent e) => WithStatus(before, AgentStatus.LoggedOut, e) with
+    {
+        Queues = [],
+        WorkMode = null,
+        ReasonCode = e.ReasonCode,
+    };
+
+    /// <summary>
+    /// EventQueueLogout: the agent left ThisQueue. While other queues remain, only the queues change. When no known
+    /// queue remains, it is the agent's logout, as the one-queue Platform SDK sample treats it: EventAgentLogout may
+    /// follow (and then changes nothing), but an agent must not stay logged in to no queue if it does not.
+    /// Without ThisQueue the event says nothing we could apply.
+    /// </summary>
+    private static AgentState LeaveQueue(AgentState before, VoiceEvent e)
+    {
+        if (e.ThisQueue is null) return before;
+        var queues = SortedNames.Without(before.Queues, e.ThisQueue);
+        return queues.IsEmpty ? LoggedOut(before, e) : before with { Queues = queues };
     }
 
     /// <summary>

@@ -24,11 +24,12 @@ public static class DnFold
                 AgentId = StateText.Update(before.AgentId, e.AgentId),
                 Queues = SortedNames.With(before.Queues, e.ThisQueue),
             },
-            EventKind.AgentLogout when e.AgentId is null || before.AgentId is null || e.AgentId == before.AgentId => before with
+            EventKind.AgentLogout when IsTheDnsAgent(before, e) => before with
             {
                 AgentId = null,
                 Queues = [],
             },
+            EventKind.QueueLogout when e.ThisQueue is not null && IsTheDnsAgent(before, e) => LeaveQueue(before, e.ThisQueue),
             EventKind.AgentReady or EventKind.AgentNotReady or EventKind.AgentReserved => before with
             {
                 AgentId = StateText.Update(before.AgentId, e.AgentId),
@@ -43,7 +44,9 @@ public static class DnFold
             EventKind.OnHook => before with { OffHook = false },
             EventKind.MuteOn => before with { MutedConnections = SortedNames.With(before.MutedConnections, e.ConnId) },
             EventKind.MuteOff => before with { MutedConnections = SortedNames.Without(before.MutedConnections, e.ConnId) },
-            // The logout of an agent other than the one the DN knows leaves the DN's agent alone.
+            EventKind.MessageWaitingOn => before with { MessageWaiting = true },
+            EventKind.MessageWaitingOff => before with { MessageWaiting = false },
+            // The logout (from all queues or one) of an agent other than the one the DN knows leaves the DN alone.
             _ => before,
         };
 
@@ -55,5 +58,15 @@ public static class DnFold
             Source = e.Position,
             InputPositions = before.WithInputPosition(e.Position.Partition, e.Position.Offset),
         });
+    }
+
+    /// <summary>The event's agent is the DN's, or one of them is unknown.</summary>
+    private static bool IsTheDnsAgent(DnState dn, VoiceEvent e) => e.AgentId is null || dn.AgentId is null || e.AgentId == dn.AgentId;
+
+    /// <summary>As for the agent (AgentFold): leaving the last queue the DN knows is the agent's logout from the DN.</summary>
+    private static DnState LeaveQueue(DnState before, string queue)
+    {
+        var queues = SortedNames.Without(before.Queues, queue);
+        return queues.IsEmpty ? before with { AgentId = null, Queues = [] } : before with { Queues = queues };
     }
 }

@@ -10,6 +10,7 @@ public readonly record struct PartitionOffset(int Partition, long Offset);
 /// What is known about one directory number. A DN is in service until told otherwise: the
 /// reference documents say to assume so without EventDNOutOfService.
 /// </summary>
+/// <param name="MessageWaiting">A message waits for the DN (EventMessageWaitingOn, until EventMessageWaitingOff).</param>
 /// <param name="InputPositions">
 /// Per input partition, the last input offset applied, sorted by partition. A DN hears from
 /// agents on many input partitions, so one position cannot say which events it already reflects.
@@ -22,6 +23,7 @@ public sealed record DnState(
     string? ForwardTo,
     bool OffHook,
     ImmutableArray<string> MutedConnections,
+    bool MessageWaiting,
     string? AgentId,
     ImmutableArray<string> Queues,
     long UpdatedAt,
@@ -36,7 +38,7 @@ public sealed record DnState(
 
     public static DnState Initial(string tenantId, string dn, long timeMicros, InputPosition position) =>
         new(tenantId, dn, InService: true, Dnd: false, ForwardTo: null, OffHook: false,
-            MutedConnections: [], AgentId: null, Queues: [], UpdatedAt: timeMicros, LastEvent: "",
+            MutedConnections: [], MessageWaiting: false, AgentId: null, Queues: [], UpdatedAt: timeMicros, LastEvent: "",
             EventCount: 0, Source: position, InputPositions: []);
 
     /// <summary>The last offset applied from <paramref name="partition"/>, or -1 when none was.</summary>

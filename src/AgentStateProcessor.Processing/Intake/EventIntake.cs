@@ -6,7 +6,9 @@ namespace AgentStateProcessor.Processing.Intake;
 
 /// <summary>
 /// The one place that decides what an input record is: an event to fold, a record to skip, or a
-/// dead letter with a code and a reason. It never throws on bad input.
+/// dead letter with a code and a reason. It never throws on bad input. Skipped are events no table
+/// describes (<see cref="IntakeCodes.UnknownEvent"/>) and valid extension events without a state rule
+/// (the monitoring and listen events), which are counted under their own name (docs/fold-rules.md).
 /// </summary>
 /// <param name="decodeFramedAvro">
 /// Decodes a Confluent-framed Avro value (first byte 0, at least 5 bytes) into a record of its
@@ -27,6 +29,8 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fra
 {
     private readonly InternPool _pool = internPool ?? InternPool.Shared;
     private readonly EventValidator _validator = new(schemas);
+    private readonly HashSet<string> _skippedExtensions =
+        schemas.ExtensionEventNames.Where(name => EventKinds.Of(name) == EventKind.NoStateRule).ToHashSet(StringComparer.Ordinal);
 
     public IntakeResult Read(InputRecord input)
     {
@@ -66,6 +70,11 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fra
 
     private IntakeResult Map(in ValidatedEvent validated, InputRecord input, int unlistedAttributeCount)
     {
+        if (_skippedExtensions.Contains(validated.Name))
+        {
+            return IntakeResult.Skip(validated.Name,
+                $"{validated.Name}: an extension event with no state meaning (monitoring and listen concern calls, which the snapshots do not hold)");
+        }
         if (VoiceEventMapper.Map(validated, input, _pool) is not { } e)
         {
             return IntakeResult.Dead(IntakeCodes.NoTenant,
@@ -80,5 +89,5 @@ public sealed class EventIntake(EventSchemaSet schemas, int maxMessageBytes, Fra
     }
 
     private static IntakeResult UnknownEvent(string? name) =>
-        IntakeResult.Skip(IntakeCodes.UnknownEvent, $"event '{name}' is not described by the reference documents");
+        IntakeResult.Skip(IntakeCodes.UnknownEvent, $"event '{name}' is described neither by the reference documents nor by the extension tables");
 }

@@ -6,7 +6,10 @@ public enum IntakeOutcome
 {
     /// <summary>A valid event, ready to fold.</summary>
     Event,
-    /// <summary>Known not to concern us (an event the reference documents do not describe): counted, not an error.</summary>
+    /// <summary>
+    /// Known not to concern us: counted, not an error. Its code is <see cref="IntakeCodes.UnknownEvent"/> for an
+    /// event no table describes, or the event's own name for a valid extension event without a state rule.
+    /// </summary>
     Skipped,
     /// <summary>Invalid: goes to the dead-letter topic with its code and reason.</summary>
     DeadLetter,

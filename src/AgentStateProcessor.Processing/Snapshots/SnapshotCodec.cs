@@ -10,7 +10,9 @@ namespace AgentStateProcessor.Processing.Snapshots;
 /// Snapshot value bytes without a schema registry: Avro single-object encoding (C3 01, the schema's
 /// CRC-64-AVRO fingerprint little-endian, the body Apache.Avro writes). Apache.Avro for .NET does not
 /// implement the 10-byte header, so it is ours. With a registry, Confluent's serializer writes the
-/// snapshots instead.
+/// snapshots instead. A snapshot whose fingerprint is that of an earlier version of the schema
+/// (<see cref="SnapshotSchemas.Previous"/>) is read under that writer's schema and resolved to the current one,
+/// as the specification's single-object readers do: fields added since take their defaults.
 /// </summary>
 public static class SnapshotCodec
 {
@@ -28,8 +30,9 @@ public static class SnapshotCodec
         return stream.ToArray();
     }
 
-    /// <summary>Reads a snapshot this processor wrote in single-object encoding.</summary>
-    /// <exception cref="AvroException">The bytes are not a snapshot of <paramref name="schema"/>.</exception>
+    /// <summary>Reads a snapshot this processor wrote in single-object encoding, under this or an earlier version of the schema.</summary>
+    /// <returns>A record of <paramref name="schema"/>.</returns>
+    /// <exception cref="AvroException">The bytes are not a snapshot of <paramref name="schema"/> or of one of its earlier versions.</exception>
     public static GenericRecord Decode(RecordSchema schema, ReadOnlySpan<byte> value)
     {
         var format = FormatOf(schema);
@@ -37,17 +40,16 @@ public static class SnapshotCodec
         {
             throw new AvroException($"snapshot of {value.Length} bytes does not start with C3 01 (Avro single-object encoding)");
         }
-        if (!value[..SingleObjectHeaderLength].SequenceEqual(format.SingleObjectHeader))
-        {
-            throw new AvroException(
-                $"snapshot's schema fingerprint {BinaryPrimitives.ReadUInt64LittleEndian(value[2..]):x16} is not {schema.Name}'s {format.Fingerprint:x16}");
-        }
+        var fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(value[2..]);
+        var reader = fingerprint == format.Fingerprint ? format.Reader : format.EarlierReaders.GetValueOrDefault(fingerprint)
+            ?? throw new AvroException(
+                $"snapshot's schema fingerprint {fingerprint:x16} is neither {schema.Name}'s {format.Fingerprint:x16} nor that of an earlier version");
 
         using var stream = new MemoryStream(value[SingleObjectHeaderLength..].ToArray(), writable: false);
         GenericRecord record;
         try
         {
-            record = format.Reader.Read(reuse: null!, new BinaryDecoder(stream));
+            record = reader.Read(reuse: null!, new BinaryDecoder(stream));
         }
         catch (Exception e) when (e is not AvroException)
         {
@@ -74,6 +76,9 @@ public static class SnapshotCodec
             Writer = new GenericDatumWriter<GenericRecord>(schema);
             Reader = new GenericDatumReader<GenericRecord>(schema, schema);
             Fingerprint = (ulong)SchemaNormalization.ParsingFingerprint64(schema);
+            EarlierReaders = SnapshotSchemas.Previous
+                .Where(earlier => earlier.Fullname == schema.Fullname)
+                .ToDictionary(earlier => (ulong)SchemaNormalization.ParsingFingerprint64(earlier), earlier => new GenericDatumReader<GenericRecord>(earlier, schema));
             SingleObjectHeader = new byte[SingleObjectHeaderLength];
             SingleObjectHeader[0] = 0xC3;
             SingleObjectHeader[1] = 0x01;
@@ -82,6 +87,8 @@ public static class SnapshotCodec
 
         public GenericDatumWriter<GenericRecord> Writer { get; }
         public GenericDatumReader<GenericRecord> Reader { get; }
+        /// <summary>By writer fingerprint: readers that resolve a snapshot of an earlier version of the schema to this one.</summary>
+        public Dictionary<ulong, GenericDatumReader<GenericRecord>> EarlierReaders { get; }
         public ulong Fingerprint { get; }
         public byte[] SingleObjectHeader { get; }
     }

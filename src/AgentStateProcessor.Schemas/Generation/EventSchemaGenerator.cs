@@ -10,14 +10,18 @@ namespace AgentStateProcessor.Schemas.Generation;
 /// exactly as the attributes in table order, mandatory attributes as their type, optional ones as
 /// <c>["null", T]</c> with default null. Every schema stands alone (enumerations are defined inline where used).
 /// A doc is its table's one-sentence description (notes stay in the tables); <c>sourceTitle</c> and <c>sourceUrl</c>
-/// on the record cite the page the event comes from. The output is deterministic: the same tables give the same bytes.
+/// on the record cite the page the event comes from, and <c>origin</c> on the record and its fields marks an event
+/// the reference documents do not describe. The output is deterministic: the same tables give the same bytes.
 /// </summary>
 public static class EventSchemaGenerator
 {
     /// <summary>The namespace of every generated event record and enumeration.</summary>
     public const string Namespace = "agentstateprocessor.events";
 
-    /// <summary>Schema file names (<c>&lt;EventName&gt;.avsc</c>) to their JSON text, in ordinal order of file name.</summary>
+    /// <summary>
+    /// Schema paths relative to <c>schemas/events</c> (<c>&lt;EventName&gt;.avsc</c>, or <c>extensions/&lt;EventName&gt;.avsc</c>
+    /// for an event the reference documents do not describe) to their JSON text, in ordinal order of path.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> GenerateFromDirectory(string tablesDirectory) =>
         Generate(AttributeTableSet.LoadDirectory(tablesDirectory));
 
@@ -26,12 +30,14 @@ public static class EventSchemaGenerator
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var table in tables.Events)
         {
-            files.Add(FileNameOf(table.Name), GenerateOne(table, tables));
+            files.Add(PathOf(table), GenerateOne(table, tables));
         }
         return files;
     }
 
-    internal static string FileNameOf(string eventName) => eventName + ".avsc";
+    /// <summary>The event's schema path relative to <c>schemas/events</c>, forward slashes.</summary>
+    internal static string PathOf(EventTable table) =>
+        (table.IsExtension ? AttributeTableSet.ExtensionsFolder : "") + table.Name + ".avsc";
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -57,6 +63,10 @@ public static class EventSchemaGenerator
             if (table.Source.Url is not null)
             {
                 writer.WriteString("sourceUrl", table.Source.Url);
+            }
+            if (table.Origin is not null)
+            {
+                writer.WriteString("origin", table.Origin);
             }
             writer.WriteStartArray("fields");
             foreach (var attribute in table.Attributes)
@@ -91,6 +101,10 @@ public static class EventSchemaGenerator
         if (attribute.DocumentName is not null)
         {
             writer.WriteString("documentName", attribute.DocumentName);
+        }
+        if (attribute.Origin is not null)
+        {
+            writer.WriteString("origin", attribute.Origin);
         }
         writer.WriteEndObject();
     }

@@ -10,6 +10,8 @@ namespace AgentStateProcessor.Schemas.Tables;
 internal sealed class AttributeTableSet
 {
     public const string TypeFileName = "attribute-types.json";
+    /// <summary>The folder (relative to <c>schemas/tables</c>, with its slash) of the tables of events the reference documents do not describe.</summary>
+    public const string ExtensionsFolder = "extensions/";
     private const string EmbeddedPrefix = "tables/";
 
     private static readonly JsonSerializerOptions ReadOptions = new()
@@ -26,15 +28,15 @@ internal sealed class AttributeTableSet
         Check();
     }
 
-    /// <summary>Every event, ordered by table file name (ordinal) and then by position in its file.</summary>
+    /// <summary>Every event, ordered by table file path (ordinal) and then by position in its file.</summary>
     public IReadOnlyList<EventTable> Events { get; }
 
     public AttributeTypeFile Types { get; }
 
     public static AttributeTableSet LoadDirectory(string tablesDirectory)
     {
-        var files = Directory.GetFiles(tablesDirectory, "*.json")
-            .ToDictionary(path => Path.GetFileName(path), File.ReadAllText, StringComparer.Ordinal);
+        var files = Directory.GetFiles(tablesDirectory, "*.json", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(tablesDirectory, path).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
         return FromTexts(files);
     }
 
@@ -43,11 +45,11 @@ internal sealed class AttributeTableSet
         var assembly = typeof(AttributeTableSet).Assembly;
         var files = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(EmbeddedPrefix, StringComparison.Ordinal))
-            .ToDictionary(name => name[EmbeddedPrefix.Length..], name => ReadResource(assembly, name), StringComparer.Ordinal);
+            .ToDictionary(name => name[EmbeddedPrefix.Length..].Replace('\\', '/'), name => ReadResource(assembly, name), StringComparer.Ordinal);
         return FromTexts(files);
     }
 
-    /// <param name="filesByName">Table file name to its JSON text.</param>
+    /// <param name="filesByName">Table file path relative to <c>schemas/tables</c> (forward slashes) to its JSON text.</param>
     internal static AttributeTableSet FromTexts(IReadOnlyDictionary<string, string> filesByName)
     {
         if (!filesByName.TryGetValue(TypeFileName, out var typeText))
@@ -60,7 +62,8 @@ internal sealed class AttributeTableSet
         {
             if (fileName == TypeFileName) continue;
             var file = Deserialize<EventTableFile>(fileName, text);
-            events.AddRange(file.Events.Select(e => e with { Source = file.Source }));
+            var inExtensions = fileName.StartsWith(ExtensionsFolder, StringComparison.Ordinal);
+            events.AddRange(file.Events.Select(e => e with { Source = file.Source, InExtensionsFolder = inExtensions }));
         }
         return new AttributeTableSet(events, types);
     }
@@ -98,12 +101,16 @@ internal sealed class AttributeTableSet
             if (!eventNames.Add(e.Name)) problems.Add($"event {e.Name} is listed twice");
             if (!AvroNames.IsLegal(e.Name)) problems.Add($"event name '{e.Name}' is not a legal Avro name");
             if (string.IsNullOrWhiteSpace(e.Source.Title)) problems.Add($"{e.Name}: its table file cites no source title");
+            if (e.Origin is not (null or TableOrigins.Extension)) problems.Add($"{e.Name}: origin '{e.Origin}' is neither absent nor '{TableOrigins.Extension}'");
+            if (e.IsExtension != e.InExtensionsFolder)
+                problems.Add($"{e.Name}: an event is marked origin '{TableOrigins.Extension}' exactly when its table is under {ExtensionsFolder}");
             var attributeNames = new HashSet<string>(StringComparer.Ordinal);
             foreach (var a in e.Attributes)
             {
                 if (!attributeNames.Add(a.Name)) problems.Add($"{e.Name}: attribute {a.Name} is listed twice");
                 if (!AvroNames.IsLegal(a.Name)) problems.Add($"{e.Name}: '{a.Name}' is not a legal Avro field name (map it and keep the page's spelling in documentName)");
                 if (!Types.Attributes.ContainsKey(a.Name)) problems.Add($"{e.Name}: attribute {a.Name} has no entry in {TypeFileName}");
+                if (a.Origin != e.Origin) problems.Add($"{e.Name}: attribute {a.Name} has origin '{a.Origin}', its event '{e.Origin}'");
             }
         }
         foreach (var (name, type) in Types.Attributes)

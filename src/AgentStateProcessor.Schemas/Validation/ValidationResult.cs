@@ -7,7 +7,7 @@ public enum ValidationOutcome
     /// <summary>The event has a schema and the input satisfies it; <see cref="ValidationResult.Event"/> holds it.</summary>
     Valid,
 
-    /// <summary>The JSON names an event the reference documents do not describe: to be skipped, not an error.</summary>
+    /// <summary>The JSON names an event no table describes (neither the reference documents nor the extensions): to be skipped, not an error.</summary>
     UnknownEvent,
 
     /// <summary>The value is not an event, or breaks its event's schema; <see cref="ValidationResult.Error"/> says how.</summary>

@@ -40,6 +40,8 @@ internal sealed class ProcessorInstruments
             description: "Records by outcome: applied, duplicate (agent and DN folds), skipped, no-state-rule, dead-letter");
         Meter.CreateObservableCounter("dead_letters_total", DeadLettersByCode,
             description: "Input records written to the dead-letter topic, by error code");
+        Meter.CreateObservableCounter("records_skipped_total", () => SkippedByReason(pipeline),
+            description: "Input records skipped, by reason: unknown-event, or the name of an extension event without a state rule");
         Meter.CreateObservableCounter("snapshots_written_total", () => pipeline.SnapshotsWritten,
             description: "Agent and DN snapshots written to the snapshot topics");
         _commitDuration = Meter.CreateHistogram("commit_duration_seconds", unit: "s",
@@ -119,6 +121,9 @@ internal sealed class ProcessorInstruments
         Outcome(pipeline.NoStateRule, "no-state-rule"),
         Outcome(pipeline.DeadLettered, "dead-letter"),
     ];
+
+    private static IEnumerable<Measurement<long>> SkippedByReason(PipelineMetrics pipeline) =>
+        pipeline.InputSteps.SkippedByCode.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("reason", s.Key)));
 
     private IEnumerable<Measurement<long>> DeadLettersByCode() =>
         _deadLetters.Select(d => new Measurement<long>(d.Value, new KeyValuePair<string, object?>("code", d.Key)));

@@ -6,7 +6,8 @@ namespace AgentStateProcessor.Simulation;
 /// A seeded, deterministic contact center producing <c>voice-agentstate</c> records as Voice Microservices
 /// would: its agents (<see cref="SimulatedAgent"/>) act one event at a time, each event rendered as JSON
 /// (<see cref="EventJsonRenderer"/>). A configurable share of records is invalid (<see cref="InvalidRecords"/>,
-/// must be dead-lettered) or carries events the tables do not describe.
+/// must be dead-lettered) or carries events the processor skips (extension events without a state rule, or an
+/// event no table describes).
 /// </summary>
 internal sealed class ContactCenterSimulator
 {
@@ -68,8 +69,8 @@ internal sealed class ContactCenterSimulator
             SimulatedRecordKind kind;
             if (roll < options.InvalidShare + options.UnknownEventShare)
             {
-                kind = SimulatedRecordKind.Unknown;
-                renderer.WriteUndescribedEvent(agent, timestamp);
+                kind = SimulatedRecordKind.Skipped;
+                renderer.WriteSkippedEvent(agent, timestamp);
             }
             else
             {

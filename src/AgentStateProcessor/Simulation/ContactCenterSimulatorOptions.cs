@@ -12,7 +12,7 @@ internal sealed record ContactCenterSimulatorOptions
     /// <summary>Share of records that must be dead-lettered.</summary>
     public double InvalidShare { get; init; } = 0.02;
 
-    /// <summary>Share of records carrying events the attribute tables do not describe.</summary>
+    /// <summary>Share of records the processor skips: extension events without a state rule, or events no table describes.</summary>
     public double UnknownEventShare { get; init; } = 0.01;
 
     public DateTimeOffset StartTime { get; init; } = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);

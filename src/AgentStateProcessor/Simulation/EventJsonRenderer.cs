@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using AgentStateProcessor.Domain.Events;
-using AgentStateProcessor.Schemas.Tables;
+using AgentStateProcessor.Schemas;
 
 namespace AgentStateProcessor.Simulation;
 
@@ -9,7 +9,8 @@ namespace AgentStateProcessor.Simulation;
 /// Renders simulated events as <c>voice-agentstate</c> JSON values, in the variations real feeds show: the
 /// four time encodings, AgentWorkMode as number or name, the reason code in Reasons or Extensions, optional
 /// attributes present or not, Extensions with nested objects and arrays. Attribute names and the attributes
-/// each event carries follow schemas/tables/voice-agentstate-events.json.
+/// each event carries follow schemas/tables/voice-agentstate-events.json and the extension tables
+/// (schemas/tables/extensions).
 /// </summary>
 internal sealed class EventJsonRenderer
 {
@@ -17,6 +18,16 @@ internal sealed class EventJsonRenderer
         [.. Enum.GetValues<EventKind>().Select(kind => kind == EventKind.NoStateRule ? default : JsonEncodedText.Encode(EventKinds.NameOf(kind)))];
 
     private static readonly string[] ReasonCodes = ["Break", "Lunch", "Training", "Meeting", "Coaching"];
+
+    /// <summary>
+    /// What the processor skips without an error: the extension events without a state rule (monitoring and
+    /// listen) and one T-Library event no table describes (EventPartyInfo, answered to a call query).
+    /// </summary>
+    private static readonly string[] SkippedEvents =
+    [
+        .. EventSchemaSet.LoadEmbedded().ExtensionEventNames.Where(name => EventKinds.Of(name) == EventKind.NoStateRule),
+        "EventPartyInfo",
+    ];
 
     private readonly Random random;
     private readonly ArrayBufferWriter<byte> buffer = new(1024);
@@ -62,6 +73,16 @@ internal sealed class EventJsonRenderer
                 json.WriteString(Names.ThisQueue, agentEvent.Queue);
                 WriteOptionalReferenceId();
                 WriteOptionalExtensions(reasonCode: null);
+                break;
+
+            case EventKind.QueueLogout:
+                WriteAgentEventHeader(agent, timestamp);
+                json.WriteString(Names.ThisQueue, agentEvent.Queue);
+                WriteOptionalExtensions(reasonCode: null);
+                break;
+
+            case EventKind.MessageWaitingOn or EventKind.MessageWaitingOff:
+                WriteDnEventHeader(agent, timestamp);
                 break;
 
             case EventKind.AgentLogout:
@@ -147,18 +168,12 @@ internal sealed class EventJsonRenderer
         json.WriteEndObject();
     }
 
-    /// <summary>An event the tables do not describe, with the attributes such events carry.</summary>
-    public void WriteUndescribedEvent(SimulatedAgent agent, DateTimeOffset timestamp)
+    /// <summary>An event the processor skips (<see cref="SkippedEvents"/>), with the attributes the agent's events carry.</summary>
+    public void WriteSkippedEvent(SimulatedAgent agent, DateTimeOffset timestamp)
     {
-        var name = UndescribedEvents.Names[random.Next(UndescribedEvents.Names.Count)];
         Json.WriteStartObject();
-        Json.WriteString(Names.Id, name);
+        Json.WriteString(Names.Id, SkippedEvents[random.Next(SkippedEvents.Length)]);
         WriteAgentEventHeader(agent, timestamp);
-        if (name == UndescribedEvents.QueueLogout)
-        {
-            Json.WriteString(Names.ThisQueue, agent.Queues[0]);
-        }
-
         Json.WriteEndObject();
     }
 

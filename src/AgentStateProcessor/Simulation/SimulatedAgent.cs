@@ -6,7 +6,8 @@ namespace AgentStateProcessor.Simulation;
 
 /// <summary>
 /// One simulated agent at one phone: who it is, and the state machine of what it does next (log in to its
-/// queues, go ready and not ready, take calls, mute, set DND and forwarding, lose its DN for a while, log out).
+/// queues, leave one of several queues, go ready and not ready, take calls, mute, set DND and forwarding, get a
+/// message waiting, lose its DN for a while, log out).
 /// Only events that make sense in the agent's current state are chosen, so the sequence per agent is what a
 /// real switch would report and the processor's fold never sees e.g. a ready agent who never logged in.
 /// </summary>
@@ -24,7 +25,7 @@ internal sealed class SimulatedAgent(string tenantId, string agentId, string dn,
     private AgentStatus _status = AgentStatus.LoggedOut;
     private int _queuesLoggedIn;
     private string? _connId;
-    private bool _muted, _dnd, _outOfService;
+    private bool _muted, _dnd, _outOfService, _messageWaiting;
     private string? _forwardTo;
 
     /// <summary>The next event, weighted by what agents typically do in the current state.</summary>
@@ -56,6 +57,10 @@ internal sealed class SimulatedAgent(string tenantId, string agentId, string dn,
         weights[(int)EventKind.ForwardCancel] = _forwardTo is null ? 0 : 4;
         weights[(int)EventKind.DnOutOfService] = onCall ? 0 : 1;
         weights[(int)EventKind.AgentLogout] = onCall ? 0 : 2;
+        // Leaving one of several queues; the last one goes with the final logout (EventAgentLogout).
+        weights[(int)EventKind.QueueLogout] = _queuesLoggedIn > 1 ? 4 : 0;
+        weights[(int)EventKind.MessageWaitingOn] = _messageWaiting ? 0 : 1;
+        weights[(int)EventKind.MessageWaitingOff] = _messageWaiting ? 3 : 0;
 
         var total = 0;
         foreach (var weight in weights) total += weight;
@@ -84,6 +89,12 @@ internal sealed class SimulatedAgent(string tenantId, string agentId, string dn,
             case EventKind.AgentLogout:
                 _status = AgentStatus.LoggedOut;
                 _queuesLoggedIn = 0;
+                break;
+            case EventKind.QueueLogout:
+                // Queues are joined in order, so the ones logged in to are the first _queuesLoggedIn.
+                return new AgentEvent(kind, Queue: Queues[--_queuesLoggedIn]);
+            case EventKind.MessageWaitingOn or EventKind.MessageWaitingOff:
+                _messageWaiting = kind == EventKind.MessageWaitingOn;
                 break;
             case EventKind.AgentReady:
                 _status = AgentStatus.Ready;

@@ -9,8 +9,11 @@ internal enum SimulatedRecordKind
     /// <summary>Must be dead-lettered: malformed JSON, a missing mandatory attribute, a wrong type, a bad enum value, garbage.</summary>
     Invalid,
 
-    /// <summary>Well-formed, but an event the attribute tables do not describe (skipped, not an error).</summary>
-    Unknown,
+    /// <summary>
+    /// Well-formed and skipped, not an error: an extension event without a state rule (monitoring, listen), or an
+    /// event no attribute table describes.
+    /// </summary>
+    Skipped,
 }
 
 /// <summary>One input record for <c>voice-agentstate</c>: UTF-8 key <c>"{tenant}:{agent}"</c> and JSON value bytes.</summary>

@@ -24,6 +24,10 @@ internal static class Events
         long offset = 0, int partition = 0, string? reason = null, string tenant = Tenant) =>
         Of(EventKind.AgentLogout, agent, dn, at, offset, partition, tenant) with { ThisQueue = queue, ReasonCode = reason };
 
+    public static VoiceEvent QueueLogout(string? agent = "a1", string? dn = "1001", string? queue = null, int at = 0,
+        long offset = 0, int partition = 0, string? reason = null, string tenant = Tenant) =>
+        Of(EventKind.QueueLogout, agent, dn, at, offset, partition, tenant) with { ThisQueue = queue, ReasonCode = reason };
+
     public static VoiceEvent Ready(string? agent = "a1", string? dn = "1001", int at = 0, long offset = 0,
         int partition = 0, AgentWorkMode? workMode = null, string? reason = null, string tenant = Tenant) =>
         Of(EventKind.AgentReady, agent, dn, at, offset, partition, tenant) with { WorkMode = workMode, ReasonCode = reason };

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace AgentStateProcessor.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The attribute tables of the voice-agentstate events, read straight from schemas/tables so tests check
-/// generated records against the transcribed reference tables, not against the generator's own lists.
+/// The attribute tables of the voice-agentstate events and of the extension events (schemas/tables/extensions),
+/// read straight from schemas/tables so tests check generated records against the transcribed tables, not against
+/// the generator's own lists.
 /// </summary>
 public sealed class VoiceAgentStateTables
 {
@@ -30,10 +31,13 @@ public sealed class VoiceAgentStateTables
 
     public static VoiceAgentStateTables Load()
     {
-        using var eventsDocument = JsonDocument.Parse(File.ReadAllBytes(RepositoryFiles.PathOf("schemas", "tables", "voice-agentstate-events.json")));
+        var eventFiles = Directory.GetFiles(RepositoryFiles.PathOf("schemas", "tables", "extensions"), "*.json")
+            .Prepend(RepositoryFiles.PathOf("schemas", "tables", "voice-agentstate-events.json"))
+            .Select(path => JsonDocument.Parse(File.ReadAllBytes(path)))
+            .ToList();
         using var typesDocument = JsonDocument.Parse(File.ReadAllBytes(RepositoryFiles.PathOf("schemas", "tables", "attribute-types.json")));
 
-        var events = eventsDocument.RootElement.GetProperty("events").EnumerateArray()
+        var events = eventFiles.SelectMany(document => document.RootElement.GetProperty("events").EnumerateArray())
             .Select(table =>
             {
                 var attributes = table.GetProperty("attributes").EnumerateArray().ToList();
@@ -44,6 +48,7 @@ public sealed class VoiceAgentStateTables
                     attributes.Select(attribute => attribute.GetProperty("name").GetString()!).ToHashSet());
             })
             .ToDictionary(table => table.Name);
+        eventFiles.ForEach(document => document.Dispose());
 
         var attributeTypes = typesDocument.RootElement.GetProperty("attributes").EnumerateObject()
             .ToDictionary(attribute => attribute.Name, attribute => attribute.Value.GetProperty("avro").Clone());

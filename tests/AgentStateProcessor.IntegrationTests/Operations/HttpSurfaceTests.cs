@@ -102,6 +102,7 @@ public sealed class HttpSurfaceTests(MockClusterFixture fixture) : IClassFixture
             Assert.True(second.GetValueOrDefault(name) > first.GetValueOrDefault(name), $"{name} did not move: {first.GetValueOrDefault(name)} then {second.GetValueOrDefault(name)}");
         }
         Assert.Contains(second, s => s.Key.StartsWith("agentstateprocessor_dead_letters_total{code=", StringComparison.Ordinal) && s.Value > 0);
+        Assert.Contains(second, s => s.Key.StartsWith("agentstateprocessor_records_skipped_total{reason=\"EventMonitoring", StringComparison.Ordinal) && s.Value > 0);
         Assert.Equal(4, second["agentstateprocessor_assigned_partitions"]);
         Assert.True(second["agentstateprocessor_rebalances_total"] >= 1);
         Assert.True(second["agentstateprocessor_restore_duration_seconds_count"] >= 1);

@@ -148,7 +148,7 @@ public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<Replay
             "",
             """{"key":"t1:a1","timestamp":"2026-11-21T09:01:00Z","value":{"id":"EventAgentLogin","Server":"s","ThisDN":"5002","time":1795251660,"AgentID":"ignored"}}""",
             """{"key":"t1:a1","timestamp":"2026-11-21T09:02:30.5Z","value":{"id":"EventDNOutOfService","ThisDN":"5002"}}""",
-            """{"key":"t1:a1","timestamp":1795251780000,"value":{"id":"EventQueueLogout","ThisDN":"5002"}}""");
+            """{"key":"t1:a1","timestamp":1795251780000,"value":{"id":"EventPartyInfo","ThisDN":"5002"}}""");
 
         var run = ReplayRun.Of(path);
         var result = run.Result();
@@ -179,6 +179,38 @@ public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<Replay
         Assert.Equal("line 5: EventAgentLogin Applied", run.LogLines[3]);
         Assert.Equal("line 6: EventDNOutOfService Applied", run.LogLines[4]);
         Assert.StartsWith("line 7: - Skipped [unknown-event]", run.LogLines[5]);
+    }
+
+    [Fact]
+    public void An_agent_in_two_queues_who_leaves_one_is_listed_in_one_queue_and_the_extension_events_are_folded_or_counted()
+    {
+        var path = files.Write("extensions.jsonl",
+            """{"key":"t1:a1","value":{"id":"EventAgentLogin","Server":"s","ThisDN":"5001","time":1795251600,"ThisQueue":"8001"}}""",
+            """{"key":"t1:a1","value":{"id":"EventAgentLogin","Server":"s","ThisDN":"5001","time":1795251610,"ThisQueue":"8002"}}""",
+            """{"key":"t1:a1","value":{"id":"EventAgentReady","Server":"s","ThisDN":"5001","time":1795251620,"AgentWorkMode":"AgentManualIn"}}""",
+            """{"key":"t1:a1","value":{"id":"EventQueueLogout","Server":"s","ThisDN":"5001","time":1795251630,"ThisQueue":"8002","AgentID":"a1"}}""",
+            """{"key":"t1:a1","value":{"id":"EventMessageWaitingOn","ThisDN":"5001","time":1795251640}}""",
+            """{"key":"t1:a1","value":{"id":"EventMonitoringNextCall","ThisDN":"5001","time":1795251650}}""",
+            """{"key":"t1:a1","value":{"id":"EventListenDisconnected","ThisDN":"5001"}}""",
+            """{"key":"t1:a1","value":{"id":"EventListenDisconnected","ThisDN":"5001"}}""",
+            """{"key":"t1:a1","value":{"id":"EventPartyInfo","ThisDN":"5001"}}""");
+
+        var run = ReplayRun.Of(path);
+        var result = run.Result();
+
+        AssertEveryRecordCountedOnce(result, records: 9);
+        var agent = Agent(result, "t1", "a1");
+        Assert.Equal(["8001"], agent.GetProperty("queues").EnumerateArray().Select(q => q.GetString()));
+        Assert.Equal("Ready", agent.GetProperty("state").GetString());
+        var dn = Dn(result, "t1", "5001");
+        Assert.Equal(["8001"], dn.GetProperty("queues").EnumerateArray().Select(q => q.GetString()));
+        Assert.True(dn.GetProperty("messageWaiting").GetBoolean());
+        Assert.Equal(5, Total(result, "applied"));
+        Assert.Equal(
+            [KeyValuePair.Create("EventListenDisconnected", 2L), KeyValuePair.Create("EventMonitoringNextCall", 1L), KeyValuePair.Create("unknown-event", 1L)],
+            result.GetProperty("totals").GetProperty("skippedByReason").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetInt64())));
+        Assert.Equal("line 4: EventQueueLogout Applied", run.LogLines[3]);
+        Assert.StartsWith("line 6: - Skipped [EventMonitoringNextCall]", run.LogLines[5]);
     }
 
     [Fact]

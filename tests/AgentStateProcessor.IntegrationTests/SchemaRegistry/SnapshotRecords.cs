@@ -53,6 +53,7 @@ internal static class SnapshotRecords
         record.Add("forwardTo", withNullables ? $"{random.Next(1000, 9999)}" : null);
         record.Add("offHook", random.Next(2) == 0);
         record.Add("mutedConnections", Enumerable.Range(0, random.Next(3)).Select(i => (object)$"conn-{i:x8}").ToArray());
+        record.Add("messageWaiting", random.Next(2) == 0);
         record.Add("agentId", withNullables ? $"agent-{random.Next(100)}" : null);
         record.Add("queues", Enumerable.Range(0, random.Next(3)).Select(i => (object)$"q{i}").ToArray());
         record.Add("updatedAt", Timestamp(random));

@@ -19,8 +19,9 @@ namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 /// <summary>
 /// A Confluent Schema Registry stand-in on 127.0.0.1 and a free port, implementing the endpoints
 /// Confluent's client calls for Avro serdes with the registry's documented answers (register, look
-/// up, latest version, schema by id; query strings such as <c>?normalize=false</c> or
-/// <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
+/// up, latest version, schema by id, and the compatibility check of a schema against a subject's latest version,
+/// judged by python3-avro's ReaderWriterCompatibilityChecker at <see cref="CompatibilityLevel"/>; query strings
+/// such as <c>?normalize=false</c> or <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
 /// headers, failing or delaying the next requests, and optional basic or bearer authentication,
 /// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too;
 /// over https when given a certificate, recording the client certificate each connection presents.
@@ -69,6 +70,12 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 
     public int RequestCount => _requests.Count;
 
+    /// <summary>
+    /// The compatibility level the check endpoint applies, as the registry's config names them: BACKWARD (its
+    /// default: the new schema reads data of the latest), FORWARD (the latest reads data of the new) or FULL (both).
+    /// </summary>
+    public string CompatibilityLevel { get; set; } = "BACKWARD";
+
     /// <param name="requiredCredentials">When set, every request without these basic-auth credentials gets 401.</param>
     /// <param name="pathBase">Serve under this path prefix, like a registry behind a reverse proxy.</param>
     /// <param name="requiredBearerToken">When set, every request without <c>Authorization: Bearer</c> and this token gets 401.</param>
@@ -111,6 +118,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         app.MapPost("/subjects/{subject}", server.LookUpAsync);
         app.MapGet("/subjects/{subject}/versions/latest", server.GetLatest);
         app.MapGet("/schemas/ids/{id:int}", server.GetSchemaById);
+        app.MapPost("/compatibility/subjects/{subject}/versions/{version}", server.CheckCompatibilityAsync);
         app.MapPost(TokenPath, server.IssueTokenAsync);
         await app.StartAsync();
 
@@ -291,6 +299,68 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             { Version: 0 } => WriteErrorAsync(context, HttpStatusCode.NotFound, 40401, "Subject not found"),
             var v => WriteJsonAsync(context, HttpStatusCode.OK, VersionJson(subject, v)),
         });
+    }
+
+    /// <summary>
+    /// The registry's compatibility check against the subject's latest version (the only version Confluent's
+    /// client asks about): <c>{"is_compatible": bool}</c>, or 40401 for a subject with no version.
+    /// </summary>
+    private async Task CheckCompatibilityAsync(HttpContext context, string subject, string version)
+    {
+        if (await ReadSchemaAsync(context) is not var (schema, _))
+        {
+            return;
+        }
+        string? latest = null;
+        lock (_gate)
+        {
+            if (version == "latest" && _versionsBySubject.TryGetValue(subject, out var versions) && versions.Count > 0)
+            {
+                latest = _schemasById[versions[^1]];
+            }
+        }
+        if (latest is null)
+        {
+            await WriteErrorAsync(context, HttpStatusCode.NotFound, 40401, "Subject not found");
+            return;
+        }
+        var (readNew, readLatest) = CompatibilityLevel switch
+        {
+            "BACKWARD" => (true, false),
+            "FORWARD" => (false, true),
+            "FULL" => (true, true),
+            var level => throw new InvalidOperationException($"compatibility level {level} is not one this stand-in checks"),
+        };
+        var compatible = (!readNew || PythonAvroCompatible(reader: schema, writer: latest))
+            && (!readLatest || PythonAvroCompatible(reader: latest, writer: schema));
+        await WriteJsonAsync(context, HttpStatusCode.OK, new JsonObject { ["is_compatible"] = compatible });
+    }
+
+    /// <summary>Can data written with <paramref name="writer"/> be read with <paramref name="reader"/>, by python3-avro's checker.</summary>
+    private static bool PythonAvroCompatible(string reader, string writer)
+    {
+        var directory = Directory.CreateTempSubdirectory("registry-compatibility-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "reader.avsc"), reader);
+            File.WriteAllText(Path.Combine(directory.FullName, "writer.avsc"), writer);
+            var results = AgentStateProcessor.TestSupport.PythonAvro.RunOracle("snapshot_oracle.py", new JsonObject
+            {
+                ["schemas"] = new JsonObject
+                {
+                    ["reader"] = Path.Combine(directory.FullName, "reader.avsc"),
+                    ["writer"] = Path.Combine(directory.FullName, "writer.avsc"),
+                },
+                ["decode"] = new JsonArray(),
+                ["encode"] = new JsonArray(),
+                ["compatibility"] = new JsonArray(new JsonObject { ["reader"] = "reader", ["writer"] = "writer" }),
+            });
+            return (bool)results["compatibility"]![0]!["compatible"]!;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     private async Task IssueTokenAsync(HttpContext context)

@@ -122,9 +122,9 @@ public sealed class IntakeAvroTests
     }
 
     [Fact]
-    public void A_framed_record_of_an_event_the_documents_do_not_describe_is_skipped()
+    public void A_framed_record_of_an_event_no_table_describes_is_skipped()
     {
-        var schema = (RecordSchema)Schema.Parse("""{"type":"record","name":"EventQueueLogout","fields":[{"name":"ThisDN","type":"string"}]}""");
+        var schema = (RecordSchema)Schema.Parse("""{"type":"record","name":"EventPartyInfo","fields":[{"name":"ThisDN","type":"string"}]}""");
         var record = new GenericRecord(schema);
         record.Add("ThisDN", "5001");
 
@@ -132,7 +132,7 @@ public sealed class IntakeAvroTests
 
         Assert.Equal(IntakeOutcome.Skipped, result.Outcome);
         Assert.Equal(IntakeCodes.UnknownEvent, result.Code);
-        Assert.Contains("EventQueueLogout", result.Reason);
+        Assert.Contains("EventPartyInfo", result.Reason);
     }
 
     /// <summary>

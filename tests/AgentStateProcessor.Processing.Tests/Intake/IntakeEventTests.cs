@@ -155,10 +155,9 @@ public sealed class IntakeEventTests
     }
 
     [Theory]
-    [InlineData("EventQueueLogout")]
-    [InlineData("EventMessageWaitingOn")]
-    [InlineData("EventListenReconnected")]
-    public void An_event_the_documents_do_not_describe_is_skipped(string name)
+    [InlineData("EventPartyInfo")]
+    [InlineData("EventAttachedDataChanged")]
+    public void An_event_no_table_describes_is_skipped_as_unknown(string name)
     {
         var result = Intake.Read(Inputs.Json($$"""{"id":"{{name}}","ThisDN":"5001"}"""));
 
@@ -166,5 +165,38 @@ public sealed class IntakeEventTests
         Assert.Equal(IntakeCodes.UnknownEvent, result.Code);
         Assert.Null(result.Event);
         Assert.Contains(name, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("EventMonitoringNextCall")]
+    [InlineData("EventMonitoringCancelled")]
+    [InlineData("EventListenDisconnected")]
+    [InlineData("EventListenReconnected")]
+    public void A_valid_extension_event_without_a_state_rule_is_skipped_under_its_own_name(string name)
+    {
+        var result = Intake.Read(Inputs.Json($$"""{"id":"{{name}}","ThisDN":"5001","AgentID":"agent42"}"""));
+
+        Assert.Equal((IntakeOutcome.Skipped, name), (result.Outcome, result.Code));
+        Assert.Null(result.Event);
+    }
+
+    [Fact]
+    public void An_invalid_extension_event_is_a_dead_letter_not_a_skip()
+    {
+        var result = Intake.Read(Inputs.Json("""{"id":"EventListenReconnected","ThisDN":5001}"""));
+
+        Assert.Equal((IntakeOutcome.DeadLetter, "wrong-type"), (result.Outcome, result.Code));
+    }
+
+    [Theory]
+    [InlineData("EventQueueLogout", EventKind.QueueLogout)]
+    [InlineData("EventMessageWaitingOn", EventKind.MessageWaitingOn)]
+    [InlineData("EventMessageWaitingOff", EventKind.MessageWaitingOff)]
+    public void An_extension_event_with_a_state_rule_is_an_event_to_fold(string name, EventKind kind)
+    {
+        var result = Intake.Read(Inputs.Json($$"""{"id":"{{name}}","ThisDN":"5001","ThisQueue":"8002","AgentID":"agent42","CustomerID":"t1"}"""));
+
+        Assert.Equal(IntakeOutcome.Event, result.Outcome);
+        Assert.Equal((kind, "5001", "8002"), (result.Event!.Kind, result.Event.ThisDn, result.Event.ThisQueue));
     }
 }

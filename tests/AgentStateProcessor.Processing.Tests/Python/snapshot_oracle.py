@@ -3,15 +3,19 @@ producer of Avro event input for the intake's cross-check.
 
 Usage: /usr/bin/python3 snapshot_oracle.py cases.json results.json
 
-cases.json: {"schemas": {"agent": "<path of AgentSnapshot.avsc>", "dn": "..."},
-             "decode": [{"schema": "agent", "hex": "<single-object message written by SnapshotCodec>"}],
-             "encode": [{"schema": "dn", "datum": {<plain datum>}}]}
+cases.json: {"schemas": {"agent": "<path of AgentSnapshot.avsc>", "dn": "...", "dnV1": "<an earlier version>"},
+             "decode": [{"schema": "agent", "hex": "<single-object message written by SnapshotCodec>",
+                         "reader": "<optional: the schema to resolve to, as a consumer holding another version does>"}],
+             "encode": [{"schema": "dn", "datum": {<plain datum>}}],
+             "compatibility": [{"reader": "dn", "writer": "dnV1"}]}
 A plain datum is what a consumer means by the value: unions unwrapped, enums as their symbol, maps as objects and
 timestamps as microseconds since the epoch (python itself reads and writes those as datetime objects).
 
 results.json: {"fingerprints": {"agent": "<16 hex digits>", ...},
                "decoded": [{"header": "c301", "fingerprint": "<hex>", "fingerprintMatches": bool, "datum": {...}}],
-               "encoded": ["<single-object message: C3 01, python's fingerprint, python's body>"]}
+               "encoded": ["<single-object message: C3 01, python's fingerprint, python's body>"],
+               "compatibility": [{"compatible": bool, "messages": [...]}]}
+Compatibility is python3-avro's ReaderWriterCompatibilityChecker: can data written with "writer" be read with "reader".
 """
 import datetime
 import io
@@ -20,6 +24,7 @@ import struct
 import sys
 import warnings
 
+import avro.compatibility
 import avro.io
 import avro.schema
 
@@ -61,11 +66,11 @@ def to_python(schema, value):
     return value
 
 
-def decode(schema, expected_fingerprint, message):
+def decode(schema, expected_fingerprint, message, reader=None):
     header, fp_bytes, body = message[:2], message[2:10], message[10:]
     (written_fingerprint,) = struct.unpack("<Q", fp_bytes)
     decoder = avro.io.BinaryDecoder(io.BytesIO(body))
-    datum = avro.io.DatumReader(schema, schema).read(decoder)
+    datum = avro.io.DatumReader(schema, reader or schema).read(decoder)
     return {
         "header": header.hex(),
         "fingerprint": "%016x" % written_fingerprint,
@@ -86,6 +91,14 @@ def encode(schema, schema_fingerprint, datum):
     return (b"\xc3\x01" + struct.pack("<Q", schema_fingerprint) + body(schema, datum)).hex()
 
 
+def compatibility(reader, writer):
+    result = avro.compatibility.ReaderWriterCompatibilityChecker().get_compatibility(reader, writer)
+    return {
+        "compatible": result.compatibility == avro.compatibility.SchemaCompatibilityType.compatible,
+        "messages": sorted(str(message) for message in result.messages),
+    }
+
+
 def load_cases(cases_path):
     """The cases file and its schemas, parsed by name."""
     with open(cases_path, encoding="utf-8") as f:
@@ -102,8 +115,12 @@ def main(cases_path, results_path):
     fingerprints = {name: fingerprint(schema) for name, schema in schemas.items()}
     results = {
         "fingerprints": {name: "%016x" % fp for name, fp in fingerprints.items()},
-        "decoded": [decode(schemas[c["schema"]], fingerprints[c["schema"]], bytes.fromhex(c["hex"])) for c in cases["decode"]],
+        "decoded": [
+            decode(schemas[c["schema"]], fingerprints[c["schema"]], bytes.fromhex(c["hex"]), schemas.get(c.get("reader")))
+            for c in cases["decode"]
+        ],
         "encoded": [encode(schemas[c["schema"]], fingerprints[c["schema"]], c["datum"]) for c in cases["encode"]],
+        "compatibility": [compatibility(schemas[c["reader"]], schemas[c["writer"]]) for c in cases.get("compatibility", [])],
     }
     with open(results_path, "w", encoding="utf-8") as f:
         json.dump(results, f)

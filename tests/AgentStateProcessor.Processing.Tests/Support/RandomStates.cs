@@ -35,6 +35,7 @@ internal static class RandomStates
         ForwardTo: withNullables ? Text(random) : null,
         OffHook: random.Next(2) == 0,
         MutedConnections: Names(random),
+        MessageWaiting: random.Next(2) == 0,
         AgentId: withNullables ? Text(random) : null,
         Queues: Names(random),
         UpdatedAt: Micros(random),

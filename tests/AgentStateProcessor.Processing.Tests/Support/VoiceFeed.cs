@@ -6,7 +6,8 @@ using AgentStateProcessor.Domain.Events;
 namespace AgentStateProcessor.Processing.Tests.Support;
 
 /// <summary>
-/// A seeded feed of valid JSON records of the 14 agent-state and DN events, shaped like the real
+/// A seeded feed of valid JSON records of the 14 agent-state and DN events and the extension events with a
+/// state rule (EventQueueLogout, EventMessageWaitingOn/Off), shaped like the real
 /// topic: keyed <c>tenant:agent</c>, an agent's records all on one partition, offsets growing per
 /// partition with gaps, every accepted spelling of <c>time</c> and <c>AgentWorkMode</c>, and event
 /// clocks that now and then go backwards.
@@ -59,7 +60,7 @@ internal static class VoiceFeed
         var e = new JsonObject { [random.NextDouble() < 0.8 ? "id" : "Event"] = name, ["ThisDN"] = Pick(random, Dns) };
         switch (name)
         {
-            case "EventAgentLogin" or "EventAgentLogout":
+            case "EventAgentLogin" or "EventAgentLogout" or "EventQueueLogout":
                 AddCommon(random, e, seconds);
                 e["AgentID"] = agent;
                 e["CustomerID"] = tenant;
