@@ -57,7 +57,7 @@ internal sealed class RegistryAvroDecoder
         {
             return FramedAvroResult.Failed(IntakeCodes.UnknownSchemaId, $"schema id {schemaId} is not known to the schema registry");
         }
-        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}") is { } failure)
+        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}", AskForWriterSchema(schemaId)) is { } failure)
         {
             throw failure;
         }
@@ -66,7 +66,10 @@ internal sealed class RegistryAvroDecoder
             // Any other refusal (a 404 from a proxy or a wrong path prefix, say) is the registry's
             // problem, not the record's: dead-lettering on it could empty a topic into the dead letters.
             throw new SchemaRegistryUnavailableException(
-                $"The schema registry answered HTTP {(int)e.Status} while fetching the writer schema of id {schemaId}: {e.Message}", e);
+                $"The schema registry answered HTTP {(int)e.Status} while fetching the writer schema of id {schemaId}: {e.Message}", e)
+            {
+                AskAgain = AskForWriterSchema(schemaId),
+            };
         }
         catch (Exception e)
         {
@@ -77,6 +80,9 @@ internal sealed class RegistryAvroDecoder
             ? FramedAvroResult.Decoded(record)
             : await BodyFailure(schemaId, "the body decoded to nothing", null).ConfigureAwait(false);
     }
+
+    /// <summary>The request the deserializer makes for an id it has not cached; its answer is cached under the same key.</summary>
+    private Func<Task> AskForWriterSchema(int schemaId) => () => _registry.GetSchemaBySubjectAndIdAsync(null, schemaId);
 
     /// <summary>
     /// The verdict on a value that did not decode to a record. Only a value whose writer schema the
@@ -93,8 +99,11 @@ internal sealed class RegistryAvroDecoder
         catch (Exception e)
         {
             var operation = $"fetching the writer schema of id {schemaId}";
-            throw SchemaRegistryFailures.Classify(e, operation)
-                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e);
+            throw SchemaRegistryFailures.Classify(e, operation, AskForWriterSchema(schemaId))
+                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e)
+                  {
+                      AskAgain = AskForWriterSchema(schemaId),
+                  };
         }
 
         AvroSchema parsed;
