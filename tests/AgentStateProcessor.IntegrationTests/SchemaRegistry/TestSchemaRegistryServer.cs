@@ -23,7 +23,8 @@ namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 /// <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
 /// headers, failing or delaying the next requests, and optional basic or bearer authentication,
 /// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too;
-/// over https when given a certificate, recording the client certificate each connection presents.
+/// over https when given a certificate, recording the client certificate each connection presents;
+/// and an outage that lasts until it is ended (<see cref="StartOutage"/>).
 /// </summary>
 internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 {
@@ -46,6 +47,9 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private bool _failureWithRegistryBody;
     private int _delaysLeft;
     private TimeSpan _delay;
+    private RegistryOutageKind? _outage;
+    private Func<string, bool> _outagePaths = _ => true;
+    private int _outageRequests;
 
     private TestSchemaRegistryServer(
         WebApplication app, (string, string)? requiredCredentials, string? requiredBearerToken, (string, string)? oauthClient, int firstId)
@@ -133,6 +137,30 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every request from now on whose path <paramref name="paths"/> accepts (all, by default) meets
+    /// <paramref name="kind"/> until <see cref="EndOutage"/>; token requests included.
+    /// </summary>
+    public void StartOutage(RegistryOutageKind kind, Func<string, bool>? paths = null)
+    {
+        lock (_gate)
+        {
+            _outage = kind;
+            _outagePaths = paths ?? (_ => true);
+        }
+    }
+
+    public void EndOutage()
+    {
+        lock (_gate)
+        {
+            _outage = null;
+        }
+    }
+
+    /// <summary>Requests that met an outage.</summary>
+    public int OutageRequests => Volatile.Read(ref _outageRequests);
+
     /// <summary>An http URL on 127.0.0.1 where nothing listens: connections to it are refused.</summary>
     public static Uri UnusedUrl()
     {
@@ -196,6 +224,17 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         TimeSpan? delay = null;
         HttpStatusCode? failure = null;
         var registryBody = true;
+        RegistryOutageKind? outage;
+        lock (_gate)
+        {
+            outage = _outage is { } kind && _outagePaths(context.Request.Path) ? kind : null;
+        }
+        if (outage is { } met)
+        {
+            Interlocked.Increment(ref _outageRequests);
+            await MeetOutageAsync(context, met);
+            return;
+        }
         lock (_gate)
         {
             if (_delaysLeft > 0)
@@ -254,6 +293,33 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             return;
         }
         await next(context);
+    }
+
+    private async Task MeetOutageAsync(HttpContext context, RegistryOutageKind kind)
+    {
+        switch (kind)
+        {
+            case RegistryOutageKind.ServiceUnavailable:
+                await WriteErrorAsync(context, HttpStatusCode.ServiceUnavailable, 50301, "Injected outage");
+                break;
+            case RegistryOutageKind.ConnectionReset:
+                context.Abort();
+                break;
+            case RegistryOutageKind.NoAnswer:
+                // Held until the client gives up (its request timeout) or the server stops.
+                using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, aborted.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+                context.Abort();
+                break;
+        }
     }
 
     private async Task RegisterAsync(HttpContext context, string subject)
@@ -420,6 +486,17 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         context.Response.ContentType = MediaType;
         await context.Response.WriteAsync(body.ToJsonString());
     }
+}
+
+/// <summary>How the registry is unavailable during an outage.</summary>
+internal enum RegistryOutageKind
+{
+    /// <summary>503 with the registry's error body, as a registry that is starting answers.</summary>
+    ServiceUnavailable,
+    /// <summary>The connection is dropped without an answer, as when the registry's process dies.</summary>
+    ConnectionReset,
+    /// <summary>No answer at all, until the client's request timeout.</summary>
+    NoAnswer,
 }
 
 internal sealed record RecordedRequest(
