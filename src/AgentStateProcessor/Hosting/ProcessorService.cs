@@ -41,7 +41,9 @@ internal sealed class ProcessorService(
                 ? SingleObjectSnapshotFormat.Instance
                 : await RegistrySnapshotFormatAsync(registry, registryBackoff, stoppingToken);
             // A registry that cannot be asked throws out of the decoder: the record is not dead-lettered for it.
-            FramedAvroDecoder? framedAvro = registry is null ? null : new RegistryAvroDecoder(registry).Decode;
+            // Waiting for it longer than half the transaction timeout would let the broker abort the open
+            // transaction under the stream thread, which fences the producer; the work pauses instead.
+            FramedAvroDecoder? framedAvro = registry is null ? null : new RegistryAvroDecoder(registry, kafka.Value.TransactionTimeout / 2).Decode;
             var intake = new EventIntake(schemas, processing.Value.MaxMessageBytes, framedAvro, requireAgentKey: true);
             logger.LogInformation("Processing {Input} as group {Group} with {Guarantee}, snapshots as {Encoding}",
                 topics.Value.Input, kafka.Value.GroupId, processing.Value.Guarantee, snapshotFormat.Description);

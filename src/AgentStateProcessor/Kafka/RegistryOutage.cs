@@ -50,12 +50,14 @@ internal sealed class RegistryOutage(CappedExponentialBackoff backoff, StreamThr
         _asking = null;
         if (failure is null) return true;
         switch (failure as SchemaRegistryUnavailableException ?? failure as SchemaRegistryAuthenticationException
-                ?? SchemaRegistryFailures.Classify(failure, "asking it again"))
+                ?? SchemaRegistryFailures.Classify(failure, "repeating the request that had failed"))
         {
             case SchemaRegistryAuthenticationException refused:
                 ExceptionDispatchInfo.Throw(refused);
                 return false;
             case SchemaRegistryUnavailableException unavailable:
+                // A request that was still going on when the work paused failed at last: ask anew.
+                _askAgain = unavailable.AskAgain ?? _askAgain;
                 Wait(unavailable.Message, now);
                 return false;
             default:

@@ -152,7 +152,8 @@ internal sealed class TaskManager(
         Metrics.Ready = false;
         var open = _tasks.Values.ToList();
         if (open.Count == 0) return;
-        foreach (var task in open) task.TransitionTo(TaskState.Suspended);
+        // A revocation whose commit met the outage left its tasks suspended already.
+        foreach (var task in open.Where(t => t.State == TaskState.Running)) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(open);
     }

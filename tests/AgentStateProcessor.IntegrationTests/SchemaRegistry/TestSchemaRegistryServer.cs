@@ -48,6 +48,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private int _delaysLeft;
     private TimeSpan _delay;
     private RegistryOutageKind? _outage;
+    private TaskCompletionSource _outageEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Func<string, bool> _outagePaths = _ => true;
     private int _outageRequests;
 
@@ -147,14 +148,17 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         {
             _outage = kind;
             _outagePaths = paths ?? (_ => true);
+            _outageEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
+    /// <summary>Ends the outage; requests held by a <see cref="RegistryOutageKind.NoAnswer"/> outage are answered now.</summary>
     public void EndOutage()
     {
         lock (_gate)
         {
             _outage = null;
+            _outageEnded.TrySetResult();
         }
     }
 
@@ -225,15 +229,16 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         HttpStatusCode? failure = null;
         var registryBody = true;
         RegistryOutageKind? outage;
+        Task outageEnded;
         lock (_gate)
         {
             outage = _outage is { } kind && _outagePaths(context.Request.Path) ? kind : null;
+            outageEnded = _outageEnded.Task;
         }
         if (outage is { } met)
         {
             Interlocked.Increment(ref _outageRequests);
-            await MeetOutageAsync(context, met);
-            return;
+            if (!await MeetOutageAsync(context, met, outageEnded)) return;
         }
         lock (_gate)
         {
@@ -295,30 +300,23 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         await next(context);
     }
 
-    private async Task MeetOutageAsync(HttpContext context, RegistryOutageKind kind)
+    /// <returns>Whether the request is to be answered after all (it was held until the outage ended).</returns>
+    private async Task<bool> MeetOutageAsync(HttpContext context, RegistryOutageKind kind, Task outageEnded)
     {
         switch (kind)
         {
             case RegistryOutageKind.ServiceUnavailable:
                 await WriteErrorAsync(context, HttpStatusCode.ServiceUnavailable, 50301, "Injected outage");
-                break;
+                return false;
             case RegistryOutageKind.ConnectionReset:
                 context.Abort();
-                break;
-            case RegistryOutageKind.NoAnswer:
-                // Held until the client gives up (its request timeout) or the server stops.
+                return false;
+            default:
                 using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
                 {
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, aborted.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
+                    await Task.WhenAny(outageEnded, Task.Delay(Timeout.Infinite, aborted.Token));
                 }
-                context.Abort();
-                break;
+                return outageEnded.IsCompleted && !context.RequestAborted.IsCancellationRequested && !_stopping.IsCancellationRequested;
         }
     }
 
@@ -495,7 +493,7 @@ internal enum RegistryOutageKind
     ServiceUnavailable,
     /// <summary>The connection is dropped without an answer, as when the registry's process dies.</summary>
     ConnectionReset,
-    /// <summary>No answer at all, until the client's request timeout.</summary>
+    /// <summary>No answer until the client gives up (its request timeout) or the outage ends, when the request is answered.</summary>
     NoAnswer,
 }
 
