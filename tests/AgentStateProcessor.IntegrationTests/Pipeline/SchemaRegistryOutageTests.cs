@@ -33,27 +33,30 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
     [Fact]
-    public async Task A_registry_down_at_start_up_keeps_the_host_alive_and_not_ready_until_it_answers_then_everything_is_processed_once()
+    public async Task A_registry_refusing_connections_at_start_up_keeps_the_host_alive_and_not_ready_until_it_answers_then_everything_is_processed_once()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 2);
         var input = ProducedInput.Produce(fixture.BootstrapServers, topics.Input, ProducedInput.Simulate(seed: 201, 300)).ToList();
         input.AddRange(ProduceAvroLoginThenNotReady(topics, await RegisterLoginSchemaAsync(topics)));
 
-        _registry.StartOutage(RegistryOutageKind.ServiceUnavailable);
+        // Nothing listens on the registry's port, as while its pod restarts.
+        await _registry.StartOutageAsync(RegistryOutageKind.ConnectionRefused);
         await using var host = ProcessorHost.Build(Settings(topics, "outage-start"));
         await host.StartAsync();
         var outageStarted = Stopwatch.StartNew();
         await HttpProbe.WaitForAsync(host, "healthz/ready", (status, body) => status == HttpStatusCode.ServiceUnavailable && body.Contains("schema registry", StringComparison.Ordinal),
             "not ready, naming the schema registry");
         await HoldAsync(LongOutage, outageStarted);
-        await AssertWaitingAsync(host);
+        // No request reaches a port nothing listens on: the log counts the attempts.
+        await AssertWaitingAsync(host, requests: 0);
+        Assert.True(host.Logs.Entries.Count(e => e.Message.StartsWith("Start-up waits for the schema registry", StringComparison.Ordinal)) >= 2,
+            $"the host did not ask again. {host.Describe()}");
         Assert.Equal(0, host.Metrics.Consumed);
-        _registry.EndOutage();
+        await _registry.EndOutageAsync();
 
         await HttpProbe.WaitForAsync(host, "healthz/ready", (status, _) => status == HttpStatusCode.OK, "ready once the registry answers", SettleTimeout);
         await host.WaitUntilConsumedAsync(input.Count, timeout: SettleTimeout);
         await host.StopAsync();
-        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Start-up waits for the schema registry", StringComparison.Ordinal));
 
         AssertSameAsReference(topics, input);
     }
@@ -71,7 +74,7 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
 
         // Requests are held unanswered, longer than the broker keeps a transaction open: the stream
         // thread must stop waiting for the answer and pause in time, or its producer is fenced.
-        _registry.StartOutage(RegistryOutageKind.NoAnswer);
+        await _registry.StartOutageAsync(RegistryOutageKind.NoAnswer);
         var outageStarted = Stopwatch.StartNew();
         input.AddRange(ProduceAvroLoginThenNotReady(topics, loginSchema));
         input.AddRange(ProducedInput.Produce(fixture.BootstrapServers, topics.Input, records.Skip(300).ToList()));
@@ -79,8 +82,8 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
             "not ready, naming the schema registry");
         await HoldAsync(LongOutage, outageStarted);
         // The first request is still held: waiting for it is the asking again.
-        await AssertWaitingAsync(host, askedAgain: false);
-        _registry.EndOutage();
+        await AssertWaitingAsync(host, requests: 1);
+        await _registry.EndOutageAsync();
 
         await HttpProbe.WaitForAsync(host, "healthz/ready", (status, _) => status == HttpStatusCode.OK, "ready once the registry answers", SettleTimeout);
         var reference = Reference(input);
@@ -95,7 +98,7 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task A_registry_that_drops_connections_while_state_is_restored_holds_the_restore_until_it_answers_and_the_restored_state_is_exact()
+    public async Task A_registry_answering_503_for_schemas_while_state_is_restored_holds_the_restore_until_it_answers_and_the_restored_state_is_exact()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 2, dnPartitions: 2);
         var records = ProducedInput.Simulate(seed: 203, 600);
@@ -109,7 +112,7 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
 
         // Registration still answers; the writer schemas of the stored snapshots, which a new client
         // has not cached, do not: the restore on assignment is what meets the outage.
-        _registry.StartOutage(RegistryOutageKind.ConnectionReset, path => path.StartsWith("/schemas/ids/", StringComparison.Ordinal));
+        await _registry.StartOutageAsync(RegistryOutageKind.ServiceUnavailable, path => path.StartsWith("/schemas/ids/", StringComparison.Ordinal));
         await using var host = ProcessorHost.Build(Settings(topics, "outage-restore"));
         await host.StartAsync();
         await HttpProbe.WaitForAsync(host, "healthz/ready", (status, body) => status == HttpStatusCode.ServiceUnavailable && body.Contains("schema registry", StringComparison.Ordinal),
@@ -117,8 +120,8 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
         var outageStarted = Stopwatch.StartNew();
         input.AddRange(ProducedInput.Produce(fixture.BootstrapServers, topics.Input, records.Skip(300).ToList()));
         await HoldAsync(TimeSpan.FromSeconds(5), outageStarted);
-        await AssertWaitingAsync(host);
-        _registry.EndOutage();
+        await AssertWaitingAsync(host, requests: 2);
+        await _registry.EndOutageAsync();
 
         await HttpProbe.WaitForAsync(host, "healthz/ready", (status, _) => status == HttpStatusCode.OK, "ready once the registry answers", SettleTimeout);
         await PipelineAssert.EventuallyAsync(() => AssertSameState(topics, Reference(input)), SettleTimeout);
@@ -131,16 +134,15 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
     private static Task HoldAsync(TimeSpan outage, Stopwatch started) =>
         Task.Delay(outage > started.Elapsed ? outage - started.Elapsed : TimeSpan.Zero);
 
-    /// <summary>During the outage: still running, alive, not ready, and (<paramref name="askedAgain"/>) asking the registry again.</summary>
-    private async Task AssertWaitingAsync(ProcessorHost host, bool askedAgain = true)
+    /// <summary>During the outage: still running, alive, not ready, and at least <paramref name="requests"/> requests met the outage.</summary>
+    private async Task AssertWaitingAsync(ProcessorHost host, int requests)
     {
         Assert.False(host.ServiceTask?.IsCompleted ?? true, $"the processor service ended during the outage. {host.Describe()}");
         var (status, body) = await HttpProbe.GetAsync(host, "healthz/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Contains("schema registry", body);
         Assert.Equal(HttpStatusCode.OK, (await HttpProbe.GetAsync(host, "healthz/live")).Status);
-        var atLeast = askedAgain ? 2 : 1;
-        Assert.True(_registry.OutageRequests >= atLeast, $"{_registry.OutageRequests} requests met the outage, fewer than {atLeast}");
+        Assert.True(_registry.OutageRequests >= requests, $"{_registry.OutageRequests} requests met the outage, fewer than {requests}");
     }
 
     private Dictionary<string, string?> Settings(PipelineTopics topics, string group, params (string Key, string? Value)[] extra) =>
