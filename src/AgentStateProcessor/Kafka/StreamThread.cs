@@ -10,7 +10,8 @@ namespace AgentStateProcessor.Kafka;
 
 /// <summary>
 /// The poll loop: one consumer subscribed to the input and the repartition topic, whose records
-/// the <see cref="TaskManager"/> hands to their tasks, and a commit every commit interval. All of
+/// the <see cref="TaskManager"/> hands to their tasks, and a commit every commit interval; while the
+/// schema registry cannot be asked, a wait that keeps polling (<see cref="RegistryOutage"/>). All of
 /// it runs on the thread that calls <see cref="Run"/>, rebalance callbacks included.
 /// </summary>
 internal sealed class StreamThread : IDisposable
@@ -29,7 +30,6 @@ internal sealed class StreamThread : IDisposable
     private readonly RecordCollector _collector;
     private readonly StateRestorer _restorer;
     private readonly TaskManager _tasks;
-
     private readonly RegistryOutage _registryOutage;
 
     public StreamThread(KafkaOptions kafka, TopicOptions topics, ProcessingOptions processing, TopicLayout layout,
@@ -80,6 +80,7 @@ internal sealed class StreamThread : IDisposable
                 if (_consumer.Consume(PollTimeout) is { IsPartitionEOF: false } record) _tasks.Process(record);
                 if (_tasks.TakeRegistryFailure() is { } restoreFailure)
                 {
+                    // A restore on assignment or after an abort met it.
                     PauseForRegistry(restoreFailure);
                     continue;
                 }

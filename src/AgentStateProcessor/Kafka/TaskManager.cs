@@ -115,9 +115,12 @@ internal sealed class TaskManager(
     /// none; a restore that meets an unavailable registry is kept for <see cref="TakeRegistryFailure"/>,
     /// because an exception out of the callback would unassign the partitions the group still counts as ours.
     /// </summary>
-    public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions) =>
+        _suspendedForRegistry ? Unstarted(partitions) : StartKeepingRegistryFailure(partitions) ?? Unstarted(partitions);
+
+    /// <summary><see cref="Start"/>, but a registry that cannot be asked is kept for <see cref="TakeRegistryFailure"/>; null then.</summary>
+    private List<TopicPartitionOffset>? StartKeepingRegistryFailure(List<TopicPartition> partitions)
     {
-        if (_suspendedForRegistry) return Unstarted(partitions);
         try
         {
             return Start(partitions);
@@ -126,7 +129,7 @@ internal sealed class TaskManager(
         {
             _registryFailure = e;
             PublishTaskStates();
-            return Unstarted(partitions);
+            return null;
         }
     }
 
@@ -134,7 +137,7 @@ internal sealed class TaskManager(
     private static IEnumerable<TopicPartitionOffset> Unstarted(List<TopicPartition> partitions) =>
         partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
 
-    /// <summary>The registry failure a rebalance callback met, once.</summary>
+    /// <summary>The registry failure a rebalance callback or a redo met (neither may throw it), once.</summary>
     public SchemaRegistryUnavailableException? TakeRegistryFailure()
     {
         var failure = _registryFailure;
@@ -228,7 +231,8 @@ internal sealed class TaskManager(
         foreach (var task in open) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(open);
-        foreach (var position in Start(partitions)) consumer.Seek(position);
+        // Thrown from here, the stream thread's handler of the abort would let the failure stop the service.
+        foreach (var position in StartKeepingRegistryFailure(partitions) ?? []) consumer.Seek(position);
     }
 
     private StreamTask CreateTask(TopicPartition partition, long start, bool positionStored) =>
