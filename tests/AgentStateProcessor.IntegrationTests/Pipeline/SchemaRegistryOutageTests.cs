@@ -130,6 +130,29 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
         AssertSameAsReference(topics, input);
     }
 
+    [Fact]
+    public async Task A_registry_that_refuses_the_credentials_when_asked_again_after_an_outage_stops_the_host_with_one_critical_line()
+    {
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
+        var loginSchema = await RegisterLoginSchemaAsync(topics);
+        await using var host = await ProcessorHost.StartAsync(Settings(topics, "outage-refused"));
+
+        await _registry.StartOutageAsync(RegistryOutageKind.ServiceUnavailable);
+        ProduceAvroLoginThenNotReady(topics, loginSchema);
+        await HttpProbe.WaitForAsync(host, "healthz/ready", (status, body) => status == HttpStatusCode.ServiceUnavailable && body.Contains("schema registry", StringComparison.Ordinal),
+            "not ready, naming the schema registry");
+        _registry.FailNextRequests(1_000, HttpStatusCode.Unauthorized);
+        await _registry.EndOutageAsync();
+
+        await host.WaitUntilAsync(_ => host.ServiceTask is { IsCompleted: true }, "the processor service stopping", SettleTimeout, failWhenServiceEnds: false);
+        var refused = Assert.IsType<SchemaRegistryAuthenticationException>(host.Metrics.Failure);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var critical = Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Critical);
+        Assert.Contains("refused the credentials", critical.Message);
+        Assert.True(host.IsStopping, "the host keeps running after its processor service stopped");
+        Assert.Empty(SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters));
+    }
+
     /// <summary>Lets an outage that began <paramref name="started"/> last <paramref name="outage"/>.</summary>
     private static Task HoldAsync(TimeSpan outage, Stopwatch started) =>
         Task.Delay(outage > started.Elapsed ? outage - started.Elapsed : TimeSpan.Zero);
