@@ -27,7 +27,7 @@ internal sealed class LivenessCheck(ProcessorHealth health, IOptions<HealthOptio
     }
 }
 
-/// <summary>/healthz/ready: partitions assigned and restored, producer initialised.</summary>
+/// <summary>/healthz/ready: partitions assigned and restored, producer initialised, no work waiting for the schema registry.</summary>
 internal sealed class ReadinessCheck(ProcessorHealth health) : IHealthCheck
 {
     public const string Tag = "ready";

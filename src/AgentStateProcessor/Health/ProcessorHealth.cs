@@ -5,7 +5,7 @@ namespace AgentStateProcessor.Health;
 /// <summary>
 /// What the probes judge, written by the stream thread and read by the health checks. Liveness:
 /// the processing loop keeps turning and no fatal error happened. Readiness: the producer is
-/// initialised and partitions are assigned and restored.
+/// initialised, partitions are assigned and restored, and no work waits for the schema registry.
 /// </summary>
 internal sealed class ProcessorHealth(TimeProvider time)
 {
@@ -16,6 +16,7 @@ internal sealed class ProcessorHealth(TimeProvider time)
     private volatile string? _fatal;
     private volatile bool _producerInitialised;
     private volatile bool _restoring;
+    private volatile string? _registryUnavailable;
 
     public TimeSpan SinceLastTurn => time.GetElapsedTime(Interlocked.Read(ref _lastTurn));
 
@@ -28,6 +29,11 @@ internal sealed class ProcessorHealth(TimeProvider time)
     public void ProducerInitialised() => _producerInitialised = true;
 
     public void Restoring() => _restoring = true;
+
+    /// <summary>Work is paused until the schema registry answers again; <paramref name="reason"/> says what failed.</summary>
+    public void RegistryUnavailable(string reason) => _registryUnavailable = reason;
+
+    public void RegistryAvailable() => _registryUnavailable = null;
 
     public void Assigned(IEnumerable<TopicPartition> partitions)
     {
@@ -52,6 +58,7 @@ internal sealed class ProcessorHealth(TimeProvider time)
     public string? NotReadyReason()
     {
         if (_fatal is { } fatal) return $"stopped: {fatal}";
+        if (_registryUnavailable is { } registry) return $"paused until the schema registry answers: {registry}";
         if (!_producerInitialised) return "the producer is not initialised yet";
         if (_restoring) return "restoring state of newly assigned partitions";
         return AssignedCount == 0 ? "no partitions assigned" : null;

@@ -9,7 +9,7 @@ namespace AgentStateProcessor.Hosting;
 
 /// <summary>
 /// What the stream thread tells the rest of the process: the probes' state, the instruments, and
-/// the query view. Every method but <see cref="Fatal"/> is called on the stream thread only.
+/// the query view. Every method but <see cref="Fatal"/> and the registry's is called on the stream thread only.
 /// </summary>
 internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInstruments instruments, StateQueryView view, TimeProvider time)
 {
@@ -30,6 +30,11 @@ internal sealed class StreamThreadListener(ProcessorHealth health, ProcessorInst
     public void Turned() => health.Turned();
 
     public void Fatal(string reason) => health.Fatal(reason);
+
+    /// <summary>Work waits for the schema registry (at start-up, or with every task closed on the stream thread).</summary>
+    public void RegistryUnavailable(string reason) => health.RegistryUnavailable(reason);
+
+    public void RegistryAvailable() => health.RegistryAvailable();
 
     public void Statistics(string json) => instruments.Statistics(json);
 

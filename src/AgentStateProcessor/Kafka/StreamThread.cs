@@ -2,6 +2,7 @@ using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Hosting;
 using AgentStateProcessor.Processing;
 using AgentStateProcessor.Processing.Intake;
+using AgentStateProcessor.SchemaRegistry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,8 @@ namespace AgentStateProcessor.Kafka;
 
 /// <summary>
 /// The poll loop: one consumer subscribed to the input and the repartition topic, whose records
-/// the <see cref="TaskManager"/> hands to their tasks, and a commit every commit interval. All of
+/// the <see cref="TaskManager"/> hands to their tasks, and a commit every commit interval; while the
+/// schema registry cannot be asked, a wait that keeps polling (<see cref="RegistryOutage"/>). All of
 /// it runs on the thread that calls <see cref="Run"/>, rebalance callbacks included.
 /// </summary>
 internal sealed class StreamThread : IDisposable
@@ -28,10 +30,13 @@ internal sealed class StreamThread : IDisposable
     private readonly RecordCollector _collector;
     private readonly StateRestorer _restorer;
     private readonly TaskManager _tasks;
+    private readonly RegistryOutage _registryOutage;
 
     public StreamThread(KafkaOptions kafka, TopicOptions topics, ProcessingOptions processing, TopicLayout layout,
-        EventIntake intake, ISnapshotFormat snapshotFormat, PipelineMetrics metrics, StreamThreadListener listener, ILogger logger)
+        EventIntake intake, ISnapshotFormat snapshotFormat, CappedExponentialBackoff registryBackoff, PipelineMetrics metrics,
+        StreamThreadListener listener, ILogger logger)
     {
+        _registryOutage = new RegistryOutage(registryBackoff, listener, logger);
         _topics = topics;
         _processing = processing;
         _layout = layout;
@@ -67,7 +72,18 @@ internal sealed class StreamThread : IDisposable
             _listener.Turned();
             try
             {
+                if (_registryOutage.IsOpen)
+                {
+                    if (WaitForRegistry()) nextCommit = DateTime.UtcNow + _processing.CommitInterval;
+                    continue;
+                }
                 if (_consumer.Consume(PollTimeout) is { IsPartitionEOF: false } record) _tasks.Process(record);
+                if (_tasks.TakeRegistryFailure() is { } restoreFailure)
+                {
+                    // A restore on assignment or after an abort met it.
+                    PauseForRegistry(restoreFailure);
+                    continue;
+                }
                 if (DateTime.UtcNow < nextCommit) continue;
                 _tasks.Commit();
                 redoneSinceCommit = 0;
@@ -84,12 +100,55 @@ internal sealed class StreamThread : IDisposable
                 _tasks.AbortAndRedo(e);
                 nextCommit = DateTime.UtcNow + _processing.CommitInterval;
             }
+            catch (SchemaRegistryUnavailableException e)
+            {
+                // Not a redo that counts toward MaxRedosWithoutCommit: the work is not retried until the registry answers.
+                PauseForRegistry(e);
+            }
         }
         _tasks.Commit();
         // Close runs the revoked handler (nothing left to commit) and leaves the group at once,
         // so the other members take over without waiting for a session timeout.
         _consumer.Close();
         _logger.LogInformation("Left the consumer group after committing");
+    }
+
+    /// <summary>
+    /// Work needed the schema registry and could not ask it: drop that work back to the last commit
+    /// (a record must not be dead-lettered for the registry's fault, nor the transaction left open
+    /// past its timeout), and stop fetching until the registry answers.
+    /// </summary>
+    private void PauseForRegistry(SchemaRegistryUnavailableException failure)
+    {
+        _tasks.SuspendForRegistry();
+        PauseAssignment();
+        _registryOutage.Failed(failure, DateTime.UtcNow);
+    }
+
+    /// <summary>
+    /// One turn of the wait for the registry: polls (the group counts a member that stops polling
+    /// as gone, and rebalances are served here), asks the registry again when it is time, and once
+    /// answered restores every task and resumes from the committed positions.
+    /// </summary>
+    /// <returns>Whether processing resumed.</returns>
+    private bool WaitForRegistry()
+    {
+        // No task exists: a record fetched before its partition was paused is dropped, and read again after the seek below.
+        _consumer.Consume(PollTimeout);
+        PauseAssignment();
+        if (!_registryOutage.Answered(DateTime.UtcNow)) return false;
+        var assignment = _consumer.Assignment;
+        foreach (var position in _tasks.ResumeAfterRegistry(assignment)) _consumer.Seek(position);
+        if (assignment.Count > 0) _consumer.Resume(assignment);
+        _registryOutage.Ended(DateTime.UtcNow);
+        return true;
+    }
+
+    /// <summary>Pauses every assigned partition, including those assigned since the last call.</summary>
+    private void PauseAssignment()
+    {
+        var assignment = _consumer.Assignment;
+        if (assignment.Count > 0) _consumer.Pause(assignment);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentStateProcessor.Configuration;
 using AgentStateProcessor.Domain;
+using AgentStateProcessor.SchemaRegistry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,8 @@ internal sealed class TaskManager(
     private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
+    private bool _suspendedForRegistry;
+    private SchemaRegistryUnavailableException? _registryFailure;
     private PipelineMetrics Metrics => context.Metrics;
 
     public void Process(ConsumeResult<byte[]?, byte[]?> record)
@@ -107,7 +110,77 @@ internal sealed class TaskManager(
         return counts;
     }
 
-    public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    /// <summary>
+    /// The partitions-assigned callback. While tasks are suspended for the schema registry it creates
+    /// none; a restore that meets an unavailable registry is kept for <see cref="TakeRegistryFailure"/>,
+    /// because an exception out of the callback would unassign the partitions the group still counts as ours.
+    /// </summary>
+    public IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions) =>
+        _suspendedForRegistry ? Unstarted(partitions) : StartKeepingRegistryFailure(partitions) ?? Unstarted(partitions);
+
+    /// <summary><see cref="Start"/>, but a registry that cannot be asked is kept for <see cref="TakeRegistryFailure"/>; null then.</summary>
+    private List<TopicPartitionOffset>? StartKeepingRegistryFailure(List<TopicPartition> partitions)
+    {
+        try
+        {
+            return Start(partitions);
+        }
+        catch (SchemaRegistryUnavailableException e)
+        {
+            _registryFailure = e;
+            PublishTaskStates();
+            return null;
+        }
+    }
+
+    /// <summary>Where the consumer starts partitions that have no task yet; the seek on resuming moves it to the task's position.</summary>
+    private static IEnumerable<TopicPartitionOffset> Unstarted(List<TopicPartition> partitions) =>
+        partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+
+    /// <summary>The registry failure a rebalance callback or a redo met (neither may throw it), once.</summary>
+    public SchemaRegistryUnavailableException? TakeRegistryFailure()
+    {
+        var failure = _registryFailure;
+        _registryFailure = null;
+        return failure;
+    }
+
+    /// <summary>
+    /// Work needed the schema registry and could not ask it: drops the open transaction and every
+    /// task (all work since the last commit), and creates no task until <see cref="ResumeAfterRegistry"/>.
+    /// </summary>
+    public void SuspendForRegistry()
+    {
+        _suspendedForRegistry = true;
+        Metrics.Ready = false;
+        var open = _tasks.Values.ToList();
+        if (open.Count == 0) return;
+        // A revocation whose commit met the outage left its tasks suspended already.
+        foreach (var task in open.Where(t => t.State == TaskState.Running)) task.TransitionTo(TaskState.Suspended);
+        if (collector.AbortUncommitted()) context.Listener.Aborted();
+        Close(open);
+    }
+
+    /// <summary>Creates and restores the tasks of <paramref name="partitions"/> (the whole assignment) again.</summary>
+    /// <returns>Where each partition resumes: the committed positions.</returns>
+    /// <exception cref="SchemaRegistryUnavailableException">A restore met the registry still unavailable; tasks stay suspended.</exception>
+    public IReadOnlyList<TopicPartitionOffset> ResumeAfterRegistry(List<TopicPartition> partitions)
+    {
+        try
+        {
+            var positions = Start(partitions);
+            _suspendedForRegistry = false;
+            return positions;
+        }
+        catch (SchemaRegistryUnavailableException)
+        {
+            PublishTaskStates();
+            throw;
+        }
+    }
+
+    /// <summary>Creates and restores a task per partition and returns where each resumes.</summary>
+    private List<TopicPartitionOffset> Start(List<TopicPartition> partitions)
     {
         var started = DateTime.UtcNow;
         context.Listener.Assigning();
@@ -158,7 +231,8 @@ internal sealed class TaskManager(
         foreach (var task in open) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(open);
-        foreach (var position in OnAssigned(partitions)) consumer.Seek(position);
+        // Thrown from here, the stream thread's handler of the abort would let the failure stop the service.
+        foreach (var position in StartKeepingRegistryFailure(partitions) ?? []) consumer.Seek(position);
     }
 
     private StreamTask CreateTask(TopicPartition partition, long start, bool positionStored) =>

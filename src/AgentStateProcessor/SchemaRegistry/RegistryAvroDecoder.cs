@@ -22,21 +22,40 @@ internal sealed class RegistryAvroDecoder
 
     private readonly ISchemaRegistryClient _registry;
     private readonly AvroDeserializer<GenericRecord> _deserializer;
+    private readonly TimeSpan? _answerWaitLimit;
 
-    public RegistryAvroDecoder(ISchemaRegistryClient registry)
+    /// <param name="answerWaitLimit">
+    /// How long <see cref="Decode"/> blocks for the registry's answer before it reports the registry
+    /// unavailable (the request goes on, and is what <see cref="SchemaRegistryUnavailableException.AskAgain"/>
+    /// waits for); null waits as long as the client's timeouts and retries take.
+    /// </param>
+    public RegistryAvroDecoder(ISchemaRegistryClient registry, TimeSpan? answerWaitLimit = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
+        _answerWaitLimit = answerWaitLimit;
         // The writer's schema comes from the id alone; no subject is needed, and None spares the
         // association lookup that Confluent's default strategy makes per topic.
         _deserializer = new AvroDeserializer<GenericRecord>(registry, new AvroDeserializerConfig { SubjectNameStrategy = SubjectNameStrategy.None });
     }
 
-    /// <summary>Synchronous for the stream thread: blocks only the first time a schema id is seen.</summary>
-    /// <exception cref="SchemaRegistryUnavailableException">The registry could not be reached or answered 5xx after its retries.</exception>
+    /// <summary>Synchronous for the stream thread: blocks only the first time a schema id is seen, and at most the answer wait limit.</summary>
+    /// <exception cref="SchemaRegistryUnavailableException">The registry could not be reached, answered 5xx after its retries, or not within the limit.</exception>
     /// <exception cref="SchemaRegistryAuthenticationException">The registry refused the credentials (401/403).</exception>
-    public FramedAvroResult Decode(ReadOnlyMemory<byte> value, string topic) =>
-        DecodeAsync(value, topic).GetAwaiter().GetResult();
+    public FramedAvroResult Decode(ReadOnlyMemory<byte> value, string topic)
+    {
+        var decoding = DecodeAsync(value, topic);
+        if (!decoding.IsCompleted && _answerWaitLimit is { } limit && !((IAsyncResult)decoding).AsyncWaitHandle.WaitOne(limit))
+        {
+            throw new SchemaRegistryUnavailableException(
+                $"The schema registry did not answer within {limit} while the writer schema of a record was fetched (the request goes on)",
+                new TimeoutException())
+            {
+                AskAgain = () => decoding,
+            };
+        }
+        return decoding.GetAwaiter().GetResult();
+    }
 
     /// <inheritdoc cref="Decode"/>
     public async Task<FramedAvroResult> DecodeAsync(ReadOnlyMemory<byte> value, string topic)
@@ -57,7 +76,7 @@ internal sealed class RegistryAvroDecoder
         {
             return FramedAvroResult.Failed(IntakeCodes.UnknownSchemaId, $"schema id {schemaId} is not known to the schema registry");
         }
-        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}") is { } failure)
+        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}", AskForWriterSchema(schemaId)) is { } failure)
         {
             throw failure;
         }
@@ -66,7 +85,10 @@ internal sealed class RegistryAvroDecoder
             // Any other refusal (a 404 from a proxy or a wrong path prefix, say) is the registry's
             // problem, not the record's: dead-lettering on it could empty a topic into the dead letters.
             throw new SchemaRegistryUnavailableException(
-                $"The schema registry answered HTTP {(int)e.Status} while fetching the writer schema of id {schemaId}: {e.Message}", e);
+                $"The schema registry answered HTTP {(int)e.Status} while fetching the writer schema of id {schemaId}: {e.Message}", e)
+            {
+                AskAgain = AskForWriterSchema(schemaId),
+            };
         }
         catch (Exception e)
         {
@@ -77,6 +99,19 @@ internal sealed class RegistryAvroDecoder
             ? FramedAvroResult.Decoded(record)
             : await BodyFailure(schemaId, "the body decoded to nothing", null).ConfigureAwait(false);
     }
+
+    /// <summary>The request the deserializer makes for an id it has not cached; its answer is cached under the same key.</summary>
+    private Func<Task> AskForWriterSchema(int schemaId) => async () =>
+    {
+        try
+        {
+            await _registry.GetSchemaBySubjectAndIdAsync(null, schemaId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"fetching the writer schema of id {schemaId}") is { } failure)
+        {
+            throw failure;
+        }
+    };
 
     /// <summary>
     /// The verdict on a value that did not decode to a record. Only a value whose writer schema the
@@ -93,8 +128,11 @@ internal sealed class RegistryAvroDecoder
         catch (Exception e)
         {
             var operation = $"fetching the writer schema of id {schemaId}";
-            throw SchemaRegistryFailures.Classify(e, operation)
-                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e);
+            throw SchemaRegistryFailures.Classify(e, operation, AskForWriterSchema(schemaId))
+                  ?? new SchemaRegistryUnavailableException($"The schema registry could not give the writer schema of id {schemaId}: {e.Message}", failure ?? e)
+                  {
+                      AskAgain = AskForWriterSchema(schemaId),
+                  };
         }
 
         AvroSchema parsed;

@@ -6,10 +6,18 @@ namespace AgentStateProcessor.SchemaRegistry;
 /// <summary>
 /// The registry could not be asked: unreachable, no answer in time, or answering 5xx after the
 /// client's retries. Asking again later may succeed, so the record that needed the answer must not
-/// be dead-lettered; the pipeline decides whether to wait or to stop.
+/// be dead-lettered; the pipeline pauses the work and asks again with <see cref="AskAgain"/>.
 /// </summary>
 internal sealed class SchemaRegistryUnavailableException(string message, Exception innerException)
-    : Exception(message, innerException);
+    : Exception(message, innerException)
+{
+    /// <summary>
+    /// Asks the registry the question that failed once more, through the same client: once it is
+    /// answered, the answer is cached and the redone work gets past the point that failed. Null when
+    /// the thrower has no question to repeat; then redoing the work is the only way to ask.
+    /// </summary>
+    public Func<Task>? AskAgain { get; init; }
+}
 
 /// <summary>
 /// The registry, or the OAuth token endpoint, refused the configured credentials (HTTP 401 or 403):
@@ -33,15 +41,19 @@ internal static class SchemaRegistryFailures
     /// unavailable or refused our credentials; null when it is about the request or the data itself.
     /// </summary>
     /// <param name="operation">What was being done, for the message (e.g. "fetching schema id 7").</param>
-    public static Exception? Classify(Exception failure, string operation)
+    /// <param name="askAgain">Repeats the request that failed; becomes <see cref="SchemaRegistryUnavailableException.AskAgain"/>.</param>
+    public static Exception? Classify(Exception failure, string operation, Func<Task>? askAgain = null)
     {
         if (failure is ConfluentRegistryException answered)
         {
             return answered.Status switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => Refused(operation, answered.Status, answered),
-                >= HttpStatusCode.InternalServerError => new SchemaRegistryUnavailableException(
-                    $"The schema registry failed while {operation}: HTTP {(int)answered.Status}: {answered.Message}", answered),
+                >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests =>
+                    new SchemaRegistryUnavailableException($"The schema registry failed while {operation}: HTTP {(int)answered.Status}: {answered.Message}", answered)
+                    {
+                        AskAgain = askAgain,
+                    },
                 _ => null,
             };
         }
@@ -53,6 +65,9 @@ internal static class SchemaRegistryFailures
             ? new SchemaRegistryUnavailableException(
                 $"The schema registry could not be reached while {operation} (after {SchemaRegistryOptions.SectionName}:MaxRetries retries on every URL): {failure.Message}",
                 failure)
+            {
+                AskAgain = askAgain,
+            }
             : null;
     }
 

@@ -79,6 +79,14 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
 
     public TimeSpan RetryBackoffMax { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// While the registry stays unavailable after those retries, the processor pauses and asks again
+    /// after this wait, doubled after each failed attempt up to <see cref="OutageRetryBackoffMax"/>.
+    /// </summary>
+    public TimeSpan OutageRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan OutageRetryBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Schemas kept by the client; when full it forgets all of them and asks again.</summary>
     public int MaxCachedSchemas { get; set; } = 1000;
 
@@ -94,6 +102,8 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
     internal const int MaxRetriesLimit = 10;
     internal static readonly TimeSpan RequestTimeoutLimit = TimeSpan.FromMinutes(5);
     internal static readonly TimeSpan RetryBackoffLimit = TimeSpan.FromMinutes(1);
+    // Longer than this and a registry that is back goes unnoticed for longer than a liveness or rollout timeout.
+    internal static readonly TimeSpan OutageRetryBackoffLimit = TimeSpan.FromMinutes(5);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Url);
 
@@ -216,6 +226,14 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
         {
             errors.Add($"{SectionName}:RetryBackoffMax must be between {SectionName}:RetryBackoff and {RetryBackoffLimit}, but is {RetryBackoffMax}.");
         }
+        if (OutageRetryBackoff <= TimeSpan.Zero || OutageRetryBackoff > OutageRetryBackoffLimit)
+        {
+            errors.Add($"{SectionName}:OutageRetryBackoff must be greater than 0 and at most {OutageRetryBackoffLimit}, but is {OutageRetryBackoff}.");
+        }
+        if (OutageRetryBackoffMax < OutageRetryBackoff || OutageRetryBackoffMax > OutageRetryBackoffLimit)
+        {
+            errors.Add($"{SectionName}:OutageRetryBackoffMax must be between {SectionName}:OutageRetryBackoff and {OutageRetryBackoffLimit}, but is {OutageRetryBackoffMax}.");
+        }
         if (MaxCachedSchemas < 1)
         {
             errors.Add($"{SectionName}:MaxCachedSchemas must be at least 1, but is {MaxCachedSchemas}.");
@@ -309,7 +327,8 @@ internal sealed class SchemaRegistryOptions : ISelfValidatingOptions
         Secret(text, "SslKeystorePassword", SslKeystorePassword);
         text.Append(CultureInfo.InvariantCulture,
             $", EnableSslCertificateVerification = {EnableSslCertificateVerification}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}" +
-            $", RetryBackoff = {RetryBackoff}, RetryBackoffMax = {RetryBackoffMax}, MaxCachedSchemas = {MaxCachedSchemas}" +
+            $", RetryBackoff = {RetryBackoff}, RetryBackoffMax = {RetryBackoffMax}" +
+            $", OutageRetryBackoff = {OutageRetryBackoff}, OutageRetryBackoffMax = {OutageRetryBackoffMax}, MaxCachedSchemas = {MaxCachedSchemas}" +
             $", SubjectNameStrategy = {SubjectNameStrategy}, AutoRegisterSchemas = {AutoRegisterSchemas}, UseLatestVersion = {UseLatestVersion} }}");
         return text.ToString();
 

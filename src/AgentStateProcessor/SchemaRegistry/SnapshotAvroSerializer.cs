@@ -90,13 +90,16 @@ internal sealed class SnapshotAvroSerializer
         {
             return _serializer.SerializeAsync(record, _context).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"serializing a snapshot for subject '{Subject}'") is { } failure)
+        catch (Exception e) when (SchemaRegistryFailures.Classify(e, $"serializing a snapshot for subject '{Subject}'", AskToRegister) is { } failure)
         {
             throw failure;
         }
     }
 
     private Exception Translate(Exception e, string operation) =>
-        SchemaRegistryFailures.Classify(e, operation)
+        SchemaRegistryFailures.Classify(e, operation, AskToRegister)
         ?? new InvalidOperationException($"The schema registry refused {operation}: {e.Message}", e);
+
+    /// <summary>Registration as the serializer asks for it; once answered, the client's cache answers the serializer.</summary>
+    private Task AskToRegister() => EnsureRegisteredAsync(CancellationToken.None);
 }

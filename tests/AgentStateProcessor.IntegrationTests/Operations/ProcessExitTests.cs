@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentStateProcessor.Hosting;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.Pipeline;
+using AgentStateProcessor.IntegrationTests.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
@@ -60,21 +61,22 @@ public sealed class ProcessExitTests(MockClusterFixture fixture) : IClassFixture
         AssertStoppedWithoutSecrets(exit, "cannot read the topics");
     }
 
+    /// <remarks>A registry that cannot be reached is waited out; refused credentials stop the process with exit code 1.</remarks>
     [Fact]
-    public async Task No_secret_appears_in_any_log_line_at_debug_with_json_console_logs_when_the_schema_registry_cannot_be_reached()
+    public async Task No_secret_appears_in_any_log_line_at_debug_with_json_console_logs_when_the_schema_registry_refuses_the_credentials()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
         var settings = topics.Settings(fixture.BootstrapServers, "no-secrets")
             .Select(s => (s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value!));
+        await using var registry = await TestSchemaRegistryServer.StartAsync(requiredCredentials: ("processor", "another-password"));
 
         var exit = await ProcessorProcess.RunAsync(
         [
             .. settings,
-            ("SchemaRegistry__MaxRetries", "1"),
-            .. SecretsAndDebugJsonLogs($"http://127.0.0.1:{LoopbackPort.Unused()}"),
+            .. SecretsAndDebugJsonLogs(registry.Url.ToString()),
         ]);
 
-        AssertStoppedWithoutSecrets(exit, "127.0.0.1");
+        AssertStoppedWithoutSecrets(exit, "refused the credentials");
     }
 
     private static (string, string)[] SecretsAndDebugJsonLogs(string registryUrl) =>

@@ -43,6 +43,21 @@ public sealed class ProcessorHealthTests
     }
 
     [Fact]
+    public void Not_ready_while_work_waits_for_the_schema_registry_with_a_reason_naming_it_and_ready_once_it_answers()
+    {
+        var health = new ProcessorHealth(new ManualClock());
+        health.ProducerInitialised();
+        health.Assigned([Input0]);
+
+        health.RegistryUnavailable("The schema registry could not be reached while fetching the writer schema of id 7");
+        Assert.Contains("schema registry", health.NotReadyReason());
+        Assert.Contains("id 7", health.NotReadyReason());
+
+        health.RegistryAvailable();
+        Assert.Null(health.NotReadyReason());
+    }
+
+    [Fact]
     public async Task Live_while_the_loop_turns_and_dead_once_it_stalled_longer_than_the_stall_timeout()
     {
         var clock = new ManualClock();

@@ -145,6 +145,35 @@ internal static class PipelineAssert
         }
     }
 
+    /// <summary>Retries <paramref name="assertion"/> until it passes; after <paramref name="timeout"/>, its last failure stands.</summary>
+    public static async Task EventuallyAsync(Action assertion, TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (waited.Elapsed < timeout)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The last copy of each dead letter by source position: the mock delivers an aborted
+    /// transaction's records to read_committed readers, so a redone record's letter shows twice there.
+    /// </summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> LastCopyPerSource(IEnumerable<ConsumeResult<byte[]?, byte[]?>> deadLetters) =>
+        deadLetters
+            .GroupBy(d => (Header(d.Message.Headers, RecordHeaders.SourceTopic), Header(d.Message.Headers, RecordHeaders.SourcePartition),
+                Header(d.Message.Headers, RecordHeaders.SourceOffset)))
+            .Select(copies => copies.Last())
+            .ToList();
+
     public static string? Header(Headers? headers, string name) =>
         headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 

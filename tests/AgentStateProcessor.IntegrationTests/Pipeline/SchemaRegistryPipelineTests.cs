@@ -93,7 +93,7 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     }
 
     /// <summary>Magic byte 0, the schema id big-endian, then the Apache.Avro body, as a Confluent serializer writes.</summary>
-    private static byte[] Framed(int schemaId, GenericRecord record)
+    internal static byte[] Framed(int schemaId, GenericRecord record)
     {
         using var stream = new MemoryStream();
         Span<byte> header = stackalloc byte[5];

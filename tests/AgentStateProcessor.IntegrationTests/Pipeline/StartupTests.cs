@@ -1,4 +1,5 @@
 using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.IntegrationTests.SchemaRegistry;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.SchemaRegistry;
 using Microsoft.Extensions.Options;
@@ -69,17 +70,22 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
         Assert.DoesNotContain(topics.AgentSnapshots, topology.Message);
     }
 
+    /// <remarks>Unlike a registry that cannot be asked, which the host waits out, refused credentials are a configuration error no wait mends.</remarks>
     [Fact]
-    public async Task An_unreachable_schema_registry_stops_the_host_before_it_processes_anything()
+    public async Task A_schema_registry_that_refuses_the_credentials_stops_the_host_with_one_critical_line_naming_the_settings()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
-        var closedPort = ClosedLoopbackPort();
+        await using var registry = await TestSchemaRegistryServer.StartAsync(requiredCredentials: ("processor", "right-password"));
 
-        var failure = await ProcessorHost.StartExpectingFailureAsync(topics.Settings(fixture.BootstrapServers, "startup-registry",
-            extra: [("SchemaRegistry:Url", $"http://127.0.0.1:{closedPort}"), ("SchemaRegistry:MaxRetries", "0")]));
+        var (failure, logs) = await ProcessorHost.StartExpectingFailureWithLogsAsync(topics.Settings(fixture.BootstrapServers, "startup-registry",
+            extra: [("SchemaRegistry:Url", registry.Url.ToString()), ("SchemaRegistry:BasicAuthUsername", "processor"), ("SchemaRegistry:BasicAuthPassword", "wrong-password")]));
 
-        Assert.IsType<SchemaRegistryUnavailableException>(failure);
-        Assert.Contains($"127.0.0.1:{closedPort}", failure.Message);
+        var refused = Assert.IsType<SchemaRegistryAuthenticationException>(failure);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        var critical = Assert.Single(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
+        Assert.Contains("refused the credentials", critical.Message);
+        Assert.Contains("SchemaRegistry:BasicAuthUsername/BasicAuthPassword", critical.Message);
+        Assert.DoesNotContain("wrong-password", critical.Message);
     }
 
     [Theory]
@@ -97,12 +103,5 @@ public sealed class StartupTests(MockClusterFixture fixture) : IClassFixture<Moc
 
         var validation = Assert.IsType<OptionsValidationException>(failure);
         Assert.Contains(setting, validation.Message);
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -92,6 +92,9 @@ public sealed class SchemaRegistryOptionsTests : IDisposable
         ["huge retries"] = (o => o.MaxRetries = 1000, "SchemaRegistry:MaxRetries must be between 0 and 10"),
         ["negative backoff"] = (o => o.RetryBackoff = TimeSpan.FromSeconds(-1), "SchemaRegistry:RetryBackoff must be between 0 and"),
         ["max backoff below backoff"] = (o => { o.RetryBackoff = TimeSpan.FromSeconds(2); o.RetryBackoffMax = TimeSpan.FromSeconds(1); }, "SchemaRegistry:RetryBackoffMax must be between"),
+        ["zero outage backoff"] = (o => o.OutageRetryBackoff = TimeSpan.Zero, "SchemaRegistry:OutageRetryBackoff must be greater than 0"),
+        ["outage backoff cap below the first wait"] = (o => { o.OutageRetryBackoff = TimeSpan.FromSeconds(2); o.OutageRetryBackoffMax = TimeSpan.FromSeconds(1); }, "SchemaRegistry:OutageRetryBackoffMax must be between"),
+        ["outage backoff cap of an hour"] = (o => o.OutageRetryBackoffMax = TimeSpan.FromHours(1), "SchemaRegistry:OutageRetryBackoffMax must be between"),
         ["no cache"] = (o => o.MaxCachedSchemas = 0, "SchemaRegistry:MaxCachedSchemas must be at least 1"),
         ["unknown strategy"] = (o => o.SubjectNameStrategy = (SnapshotSubjectNameStrategy)42, "SchemaRegistry:SubjectNameStrategy must be one of Topic, Record, TopicRecord"),
         ["latest with auto-register"] = (o => o.UseLatestVersion = true, "SchemaRegistry:UseLatestVersion needs SchemaRegistry:AutoRegisterSchemas set to false"),
@@ -248,6 +251,7 @@ public sealed class SchemaRegistryOptionsTests : IDisposable
         Assert.Contains("BasicAuthPassword = [redacted]", text);
         Assert.Contains("SslKeystorePassword = [redacted]", text);
         Assert.Contains("SubjectNameStrategy = Topic", text);
+        Assert.Contains("OutageRetryBackoff = 00:00:00.5000000, OutageRetryBackoffMax = 00:00:30", text);
         Assert.DoesNotContain("hunter2", text);
         Assert.DoesNotContain("keystore-pw", text);
     }

@@ -24,14 +24,18 @@ namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 /// such as <c>?normalize=false</c> or <c>?subject=</c> are accepted and ignored), plus the knobs tests need: a request log with
 /// headers, failing or delaying the next requests, and optional basic or bearer authentication,
 /// the bearer token either fixed or issued by an OAuth client-credentials endpoint it serves too;
-/// over https when given a certificate, recording the client certificate each connection presents.
+/// over https when given a certificate, recording the client certificate each connection presents;
+/// and an outage that lasts until it is ended (<see cref="StartOutageAsync"/>).
 /// </summary>
 internal sealed class TestSchemaRegistryServer : IAsyncDisposable
 {
     public const string MediaType = "application/vnd.schemaregistry.v1+json";
     public const string TokenPath = "/oauth2/token";
 
-    private readonly WebApplication _app;
+    private readonly string? _pathBase;
+    private readonly X509Certificate2? _tlsCertificate;
+    private WebApplication? _app;
+    private int _port;
     private readonly (string Username, string Password)? _requiredCredentials;
     private readonly string? _requiredBearerToken;
     private readonly (string ClientId, string ClientSecret)? _oauthClient;
@@ -47,15 +51,20 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     private bool _failureWithRegistryBody;
     private int _delaysLeft;
     private TimeSpan _delay;
+    private RegistryOutageKind? _outage;
+    private TaskCompletionSource _outageEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Func<string, bool> _outagePaths = _ => true;
+    private int _outageRequests;
 
-    private TestSchemaRegistryServer(
-        WebApplication app, (string, string)? requiredCredentials, string? requiredBearerToken, (string, string)? oauthClient, int firstId)
+    private TestSchemaRegistryServer((string, string)? requiredCredentials, string? requiredBearerToken, (string, string)? oauthClient, int firstId,
+        string? pathBase, X509Certificate2? tlsCertificate)
     {
-        _app = app;
         _requiredCredentials = requiredCredentials;
         _oauthClient = oauthClient;
         _requiredBearerToken = oauthClient is null ? requiredBearerToken : IssuedToken;
         _firstId = firstId;
+        _pathBase = pathBase;
+        _tlsCertificate = tlsCertificate;
     }
 
     /// <summary>The access token the OAuth endpoint issues.</summary>
@@ -91,14 +100,24 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         (string ClientId, string ClientSecret)? oauthClient = null,
         X509Certificate2? tlsCertificate = null)
     {
+        // Ids do not start at 1, so a client that makes ids up instead of reading them is caught.
+        var server = new TestSchemaRegistryServer(requiredCredentials, requiredBearerToken, oauthClient, firstId: Random.Shared.Next(100, 10_000),
+            pathBase, tlsCertificate);
+        await server.ListenAsync(port: 0);
+        return server;
+    }
+
+    /// <summary>Serves on <paramref name="port"/> (0: a free one), keeping the registered schemas of any earlier listening.</summary>
+    private async Task ListenAsync(int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {
-            if (tlsCertificate is not null)
+            if (_tlsCertificate is not null)
             {
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = tlsCertificate,
+                    ServerCertificate = _tlsCertificate,
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
                 });
@@ -106,25 +125,31 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-
-        // Ids do not start at 1, so a client that makes ids up instead of reading them is caught.
-        var server = new TestSchemaRegistryServer(app, requiredCredentials, requiredBearerToken, oauthClient, firstId: Random.Shared.Next(100, 10_000));
-        app.Use(server.InterceptAsync);
-        if (pathBase is not null)
+        app.Use(InterceptAsync);
+        if (_pathBase is not null)
         {
-            app.UsePathBase(pathBase);
+            app.UsePathBase(_pathBase);
         }
-        app.MapPost("/subjects/{subject}/versions", server.RegisterAsync);
-        app.MapPost("/subjects/{subject}", server.LookUpAsync);
-        app.MapGet("/subjects/{subject}/versions/latest", server.GetLatest);
-        app.MapGet("/schemas/ids/{id:int}", server.GetSchemaById);
-        app.MapPost("/compatibility/subjects/{subject}/versions/{version}", server.CheckCompatibilityAsync);
-        app.MapPost(TokenPath, server.IssueTokenAsync);
+        app.MapPost("/subjects/{subject}/versions", RegisterAsync);
+        app.MapPost("/subjects/{subject}", LookUpAsync);
+        app.MapGet("/subjects/{subject}/versions/latest", GetLatest);
+        app.MapGet("/schemas/ids/{id:int}", GetSchemaById);
+        app.MapPost("/compatibility/subjects/{subject}/versions/{version}", CheckCompatibilityAsync);
+        app.MapPost(TokenPath, IssueTokenAsync);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.Url = new Uri(address.TrimEnd('/') + (pathBase ?? ""));
-        return server;
+        _port = new Uri(address).Port;
+        Url = new Uri(address.TrimEnd('/') + (_pathBase ?? ""));
+        _app = app;
+    }
+
+    private async Task StopListeningAsync()
+    {
+        if (_app is not { } app) return;
+        _app = null;
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 
     /// <summary>
@@ -140,6 +165,39 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             _failureWithRegistryBody = registryBody;
         }
     }
+
+    /// <summary>
+    /// Every request from now on whose path <paramref name="paths"/> accepts (all, by default) meets
+    /// <paramref name="kind"/> until <see cref="EndOutageAsync"/>; token requests included. Refused
+    /// connections stop the server listening, whatever the path.
+    /// </summary>
+    public async Task StartOutageAsync(RegistryOutageKind kind, Func<string, bool>? paths = null)
+    {
+        lock (_gate)
+        {
+            _outage = kind;
+            _outagePaths = paths ?? (_ => true);
+            _outageEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (kind == RegistryOutageKind.ConnectionRefused) await StopListeningAsync();
+    }
+
+    /// <summary>
+    /// Ends the outage: a server that refused connections listens again on its port, and requests
+    /// held by a <see cref="RegistryOutageKind.NoAnswer"/> outage are answered now.
+    /// </summary>
+    public async Task EndOutageAsync()
+    {
+        lock (_gate)
+        {
+            _outage = null;
+            _outageEnded.TrySetResult();
+        }
+        if (_app is null) await ListenAsync(_port);
+    }
+
+    /// <summary>Requests that met an outage.</summary>
+    public int OutageRequests => Volatile.Read(ref _outageRequests);
 
     /// <summary>An http URL on 127.0.0.1 where nothing listens: connections to it are refused.</summary>
     public static Uri UnusedUrl()
@@ -188,8 +246,7 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopListeningAsync();
         _stopping.Dispose();
     }
 
@@ -204,6 +261,18 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         TimeSpan? delay = null;
         HttpStatusCode? failure = null;
         var registryBody = true;
+        RegistryOutageKind? outage;
+        Task outageEnded;
+        lock (_gate)
+        {
+            outage = _outage is { } kind && _outagePaths(context.Request.Path) ? kind : null;
+            outageEnded = _outageEnded.Task;
+        }
+        if (outage is { } met)
+        {
+            Interlocked.Increment(ref _outageRequests);
+            if (!await MeetOutageAsync(context, met, outageEnded)) return;
+        }
         lock (_gate)
         {
             if (_delaysLeft > 0)
@@ -262,6 +331,23 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
             return;
         }
         await next(context);
+    }
+
+    /// <returns>Whether the request is to be answered after all (it was held until the outage ended).</returns>
+    private async Task<bool> MeetOutageAsync(HttpContext context, RegistryOutageKind kind, Task outageEnded)
+    {
+        switch (kind)
+        {
+            case RegistryOutageKind.ServiceUnavailable:
+                await WriteErrorAsync(context, HttpStatusCode.ServiceUnavailable, 50301, "Injected outage");
+                return false;
+            default:
+                using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+                {
+                    await Task.WhenAny(outageEnded, Task.Delay(Timeout.Infinite, aborted.Token));
+                }
+                return outageEnded.IsCompleted && !context.RequestAborted.IsCancellationRequested && !_stopping.IsCancellationRequested;
+        }
     }
 
     private async Task RegisterAsync(HttpContext context, string subject)
@@ -490,6 +576,17 @@ internal sealed class TestSchemaRegistryServer : IAsyncDisposable
         context.Response.ContentType = MediaType;
         await context.Response.WriteAsync(body.ToJsonString());
     }
+}
+
+/// <summary>How the registry is unavailable during an outage.</summary>
+internal enum RegistryOutageKind
+{
+    /// <summary>Nothing listens on the registry's port, as while its process restarts.</summary>
+    ConnectionRefused,
+    /// <summary>503 with the registry's error body, as a registry that is starting answers.</summary>
+    ServiceUnavailable,
+    /// <summary>No answer until the client gives up (its request timeout) or the outage ends, when the request is answered.</summary>
+    NoAnswer,
 }
 
 internal sealed record RecordedRequest(
