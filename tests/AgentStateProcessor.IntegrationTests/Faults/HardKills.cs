@@ -80,7 +80,7 @@ internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics top
 {
     private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
     /// <summary>What the processor logs once its partitions are restored and it processes.</summary>
-    private const string AssignedLine = "Assigned ";
+    public const string AssignedLine = "Assigned ";
     private readonly List<KilledRun> _runs = [];
 
     public IReadOnlyList<KilledRun> Runs => _runs;
@@ -220,9 +220,20 @@ internal static class HardKillScenario
     private const int BatchSize = 40;
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
     /// <summary>From a process's start to its kill: from during start-up and the group join to well into processing.</summary>
-    private static readonly TimeSpan ShortestLife = TimeSpan.FromSeconds(0.5);
-    private static readonly TimeSpan LongestLife = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan ShortestLife = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestLife = TimeSpan.FromSeconds(14);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long the process took to be assigned and restored; null if it died first.</summary>
+    private static async Task<TimeSpan?> ReadyAfterAsync(ProcessorProcess process, Stopwatch clock)
+    {
+        while (!process.HasExited)
+        {
+            if (process.Output.Contains(HardKillLedger.AssignedLine, StringComparison.Ordinal)) return clock.Elapsed;
+            await Task.Delay(20);
+        }
+        return null;
+    }
 
     /// <summary>Runs the scenario; the ledger records every kill, the returned input every record produced.</summary>
     public static async Task<(HardKillLedger Ledger, IReadOnlyList<ProducedRecord> Input)> RunAsync(
@@ -237,10 +248,12 @@ internal static class HardKillScenario
             var life = ShortestLife + (LongestLife - ShortestLife) * random.NextDouble();
             using var process = ProcessorProcess.Start(settings);
             var clock = Stopwatch.StartNew();
+            var readyAfter = ReadyAfterAsync(process, clock);
             await Task.Delay(life);
             Assert.False(process.HasExited, $"run {kill} exited by itself before its kill. {process.Describe()}");
             var run = ledger.Kill(process, clock.Elapsed);
-            log($"{run}; {input.Produced} records produced so far");
+            var ready = await readyAfter;
+            log(string.Create(CultureInfo.InvariantCulture, $"{run}; {(ready is { } after ? $"ready after {after.TotalSeconds:F2} s" : "never ready")}; {input.Produced} records produced so far"));
         }
 
         IReadOnlyList<ProducedRecord> produced;
