@@ -219,13 +219,20 @@ internal static class HardKillScenario
     /// <summary>About 400 records/s, in batches, so every run finds new input.</summary>
     private const int BatchSize = 40;
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
-    /// <summary>From a process's start to its kill: from during start-up and the group join to well into processing.</summary>
-    private static readonly TimeSpan ShortestLife = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestLife = TimeSpan.FromSeconds(14);
+    /// <summary>
+    /// A quarter of the kills come at any moment from a process's start (start-up, group join,
+    /// restore, or processing if it got that far); the rest while it processes, from the moment it
+    /// is ready: on the mock a restarted member waits about a session timeout to join, so kills timed
+    /// from the start alone would mostly hit start-up.
+    /// </summary>
+    private const double KillFromStartShare = 0.25;
+    private static readonly (TimeSpan From, TimeSpan To) KillFromStart = (TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(6));
+    private static readonly (TimeSpan From, TimeSpan To) KillWhileProcessing = (TimeSpan.Zero, TimeSpan.FromSeconds(4));
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>How long the process took to be assigned and restored; null if it died first.</summary>
-    private static async Task<TimeSpan?> ReadyAfterAsync(ProcessorProcess process, Stopwatch clock)
+    private static async Task<TimeSpan?> WhenReadyAsync(ProcessorProcess process, Stopwatch clock)
     {
         while (!process.HasExited)
         {
@@ -245,22 +252,27 @@ internal static class HardKillScenario
         await using var input = ArrivingInput.Start(bootstrapServers, topics.Input, seed, BatchSize, BatchInterval);
         for (var kill = 1; kill <= kills; kill++)
         {
-            var life = ShortestLife + (LongestLife - ShortestLife) * random.NextDouble();
+            var fromStart = random.NextDouble() < KillFromStartShare;
+            var (from, to) = fromStart ? KillFromStart : KillWhileProcessing;
+            var delay = from + (to - from) * random.NextDouble();
             using var process = ProcessorProcess.Start(settings);
             var clock = Stopwatch.StartNew();
-            var readyAfter = ReadyAfterAsync(process, clock);
-            await Task.Delay(life);
+            var ready = WhenReadyAsync(process, clock);
+            if (!fromStart) await process.WaitUntilAsync(() => ready.IsCompleted, $"run {kill} ready", ReadyTimeout);
+            await Task.Delay(delay);
             Assert.False(process.HasExited, $"run {kill} exited by itself before its kill. {process.Describe()}");
             var run = ledger.Kill(process, clock.Elapsed);
-            var ready = await readyAfter;
-            log(string.Create(CultureInfo.InvariantCulture, $"{run}; {(ready is { } after ? $"ready after {after.TotalSeconds:F2} s" : "never ready")}; {input.Produced} records produced so far"));
+            var readyAfter = await ready;
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"{run}; {(readyAfter is { } after ? $"ready after {after.TotalSeconds:F2} s" : "never ready")}; {input.Produced} records produced so far"));
         }
 
         IReadOnlyList<ProducedRecord> produced;
         using (var last = ProcessorProcess.Start(settings))
         {
-            // Input goes on arriving while the last run starts, as it did for every killed one.
-            await Task.Delay(LongestLife / 2);
+            // Input goes on arriving until the last run processes, as it did for every killed one.
+            await last.WaitUntilAsync(() => last.Output.Contains(HardKillLedger.AssignedLine, StringComparison.Ordinal), "the last run ready", ReadyTimeout);
+            await Task.Delay(KillWhileProcessing.To);
             produced = await input.StopAsync();
             await ledger.WaitUntilCaughtUpAsync(last, CatchUpTimeout);
             last.Terminate();
