@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.Pipeline;
+using Confluent.Kafka;
 using Xunit.Abstractions;
 
 namespace AgentStateProcessor.IntegrationTests.Faults;
@@ -31,8 +32,15 @@ public sealed class HardKillTests(ITestOutputHelper output)
         var reference = ReferenceRun.Of(input);
         PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(cluster.BootstrapServers, topics.AgentSnapshots));
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots));
-        var agentSnapshots = PipelineAssert.EveryAgentSnapshotIsTheFoldUpToItsSource(reference, SnapshotTopics.ReadEveryAgent(cluster.BootstrapServers, topics.AgentSnapshots));
-        var dnSnapshots = PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, SnapshotTopics.ReadEveryDn(cluster.BootstrapServers, topics.DnSnapshots));
+        var everyAgent = SnapshotTopics.ReadEveryAgent(cluster.BootstrapServers, topics.AgentSnapshots);
+        var everyDn = SnapshotTopics.ReadEveryDn(cluster.BootstrapServers, topics.DnSnapshots);
+        // The mock delivers a killed run's aborted snapshots too: they must be folds up to their source as well.
+        PipelineAssert.EveryAgentSnapshotIsTheFoldUpToItsSource(reference, everyAgent);
+        PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, everyDn);
+        var abortedAgents = everyAgent.Count(s => ledger.FromUncommittedWork(new(topics.AgentSnapshots, s.Partition, s.Offset), Position(s.State.Source)));
+        var byKilledRuns = everyAgent.Select(s => new TopicPartitionOffset(topics.AgentSnapshots, s.Partition, s.Offset))
+            .Concat(everyDn.Select(s => new TopicPartitionOffset(topics.DnSnapshots, s.Partition, s.Offset)))
+            .Count(written => ledger.RunThatWrote(written) <= kills);
         // The mock delivers a killed run's aborted records: its dead letters are there besides its successor's.
         var deadLetters = HardKillAssert.EveryMalformedRecordDeadLettered(reference, SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters), ledger);
 
@@ -40,8 +48,11 @@ public sealed class HardKillTests(ITestOutputHelper output)
         Assert.True(deadLetters.Malformed > 0, "the input should hold malformed records");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{kills} kills ({ledger.Runs.Count(r => r.WasProcessing)} while processing), {input.Count} input records, " +
-            $"{agentSnapshots} agent and {dnSnapshots} DN snapshots checked against the fold up to their source; {deadLetters}; {clock.Elapsed.TotalSeconds:F1} s"));
+            $"{everyAgent.Count} agent and {everyDn.Count} DN snapshots checked against the fold up to their source " +
+            $"({byKilledRuns} written by killed runs, {abortedAgents} agent snapshots from their uncommitted work); {deadLetters}; {clock.Elapsed.TotalSeconds:F1} s"));
     }
+
+    private static TopicPartitionOffset Position(Domain.Events.InputPosition position) => new(position.Topic, position.Partition, position.Offset);
 
     private static int? Setting(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
