@@ -37,7 +37,7 @@ public sealed class HardKillTests(ITestOutputHelper output)
         // The mock delivers a killed run's aborted snapshots too: they must be folds up to their source as well.
         PipelineAssert.EveryAgentSnapshotIsTheFoldUpToItsSource(reference, everyAgent);
         PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, everyDn);
-        var abortedAgents = everyAgent.Count(s => ledger.FromUncommittedWork(new(topics.AgentSnapshots, s.Partition, s.Offset), Position(s.State.Source)));
+        var abortedAgents = ledger.SplitByCommit(everyAgent, s => new TopicPartitionOffset(topics.AgentSnapshots, s.Partition, s.Offset), s => Position(s.State.Source)).Uncommitted.Count;
         var byKilledRuns = everyAgent.Select(s => new TopicPartitionOffset(topics.AgentSnapshots, s.Partition, s.Offset))
             .Concat(everyDn.Select(s => new TopicPartitionOffset(topics.DnSnapshots, s.Partition, s.Offset)))
             .Count(written => ledger.RunThatWrote(written) <= kills);

@@ -129,6 +129,24 @@ internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics top
     }
 
     /// <summary>
+    /// Splits records read from a tracked output topic into committed work and the copies killed runs
+    /// wrote for input they never committed (listed by run, 1-based).
+    /// </summary>
+    /// <param name="sourceOf">The input position a record was made from (a dead letter's headers, a snapshot's source).</param>
+    public (List<T> Committed, List<(int Run, T Record)> Uncommitted) SplitByCommit<T>(
+        IEnumerable<T> records, Func<T, TopicPartitionOffset> writtenAt, Func<T, TopicPartitionOffset> sourceOf)
+    {
+        var committed = new List<T>();
+        var uncommitted = new List<(int, T)>();
+        foreach (var record in records)
+        {
+            if (FromUncommittedWork(writtenAt(record), sourceOf(record))) uncommitted.Add((RunThatWrote(writtenAt(record)), record));
+            else committed.Add(record);
+        }
+        return (committed, uncommitted);
+    }
+
+    /// <summary>
     /// Waits until the running processor's stored progress covers the whole input and every
     /// repartition record written for it, so a graceful stop then leaves nothing unprocessed.
     /// </summary>
@@ -184,28 +202,16 @@ internal static class HardKillAssert
     public static DeadLetterAccount EveryMalformedRecordDeadLettered(ReferenceRun reference, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> deadLetters, HardKillLedger ledger)
     {
         var expected = reference.DeadLetters.ToDictionary(letter => letter.Record.Position);
-        var committed = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var extraByRun = new Dictionary<int, int>();
-        var unexplained = new List<string>();
-        foreach (var letter in deadLetters)
-        {
-            var source = PipelineAssert.DeadLetterSource(letter);
-            if (!ledger.FromUncommittedWork(letter.TopicPartitionOffset, source))
-            {
-                committed.Add(letter);
-                continue;
-            }
-            var run = ledger.RunThatWrote(letter.TopicPartitionOffset);
-            extraByRun[run] = extraByRun.GetValueOrDefault(run) + 1;
-            var code = PipelineAssert.Header(letter.Message.Headers, RecordHeaders.ErrorCode);
-            if (!expected.TryGetValue(source, out var malformed) || malformed.Code != code)
-            {
-                unexplained.Add($"{letter.TopicPartitionOffset} from run {run}: source {source}, code {code}");
-            }
-        }
+        var (committed, uncommitted) = ledger.SplitByCommit(deadLetters, letter => letter.TopicPartitionOffset, PipelineAssert.DeadLetterSource);
+        var unexplained = uncommitted
+            .Select(copy => (copy.Run, copy.Record, Source: PipelineAssert.DeadLetterSource(copy.Record), Code: PipelineAssert.Header(copy.Record.Message.Headers, RecordHeaders.ErrorCode)))
+            .Where(copy => !expected.TryGetValue(copy.Source, out var malformed) || malformed.Code != copy.Code)
+            .Select(copy => $"{copy.Record.TopicPartitionOffset} from run {copy.Run}: source {copy.Source}, code {copy.Code}")
+            .ToList();
         Assert.True(unexplained.Count == 0, $"{unexplained.Count} extra dead letters name no malformed record with their code: {string.Join("; ", unexplained.Take(5))}");
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, committed);
-        return new DeadLetterAccount(reference.DeadLetters.Count, deadLetters.Count, committed.Count, extraByRun);
+        return new DeadLetterAccount(reference.DeadLetters.Count, deadLetters.Count, committed.Count,
+            uncommitted.GroupBy(copy => copy.Run).ToDictionary(run => run.Key, run => run.Count()));
     }
 }
 
