@@ -1,5 +1,6 @@
 using System.Text;
 using AgentStateProcessor.Domain;
+using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
@@ -117,11 +118,7 @@ internal static class PipelineAssert
         var bySource = new Dictionary<TopicPartitionOffset, List<ConsumeResult<byte[]?, byte[]?>>>();
         foreach (var record in actual)
         {
-            var headers = record.Message.Headers;
-            var source = new TopicPartitionOffset(
-                Header(headers, RecordHeaders.SourceTopic) ?? "(no dlq.source.topic)",
-                new Partition(int.Parse(Header(headers, RecordHeaders.SourcePartition) ?? "-1")),
-                new Offset(long.Parse(Header(headers, RecordHeaders.SourceOffset) ?? "-1")));
+            var source = DeadLetterSource(record);
             (bySource.TryGetValue(source, out var list) ? list : bySource[source] = []).Add(record);
         }
 
@@ -169,10 +166,55 @@ internal static class PipelineAssert
     /// </summary>
     public static List<ConsumeResult<byte[]?, byte[]?>> LastCopyPerSource(IEnumerable<ConsumeResult<byte[]?, byte[]?>> deadLetters) =>
         deadLetters
-            .GroupBy(d => (Header(d.Message.Headers, RecordHeaders.SourceTopic), Header(d.Message.Headers, RecordHeaders.SourcePartition),
-                Header(d.Message.Headers, RecordHeaders.SourceOffset)))
+            .GroupBy(DeadLetterSource)
             .Select(copies => copies.Last())
             .ToList();
+
+    /// <summary>The input position a dead letter names in its headers.</summary>
+    public static TopicPartitionOffset DeadLetterSource(ConsumeResult<byte[]?, byte[]?> deadLetter)
+    {
+        var headers = deadLetter.Message.Headers;
+        return new TopicPartitionOffset(
+            Header(headers, RecordHeaders.SourceTopic) ?? "(no dlq.source.topic)",
+            new Partition(int.Parse(Header(headers, RecordHeaders.SourcePartition) ?? "-1")),
+            new Offset(long.Parse(Header(headers, RecordHeaders.SourceOffset) ?? "-1")));
+    }
+
+    /// <summary>
+    /// Every snapshot ever published, not only the last per key, is the fold of the input up to and
+    /// including the record it names as its source, field by field.
+    /// </summary>
+    /// <param name="versionAt">The reference's state of a key right after the record at a source changed it, or null.</param>
+    /// <returns>How many snapshots were checked.</returns>
+    public static int EverySnapshotIsTheFoldUpToItsSource<TState>(string what, IReadOnlyList<Snapshot<TState>> published,
+        Func<string, InputPosition, TState?> versionAt, Func<TState, InputPosition> sourceOf, Func<TState, Avro.Generic.GenericRecord> toRecord)
+        where TState : class
+    {
+        var problems = new List<string>();
+        foreach (var snapshot in published)
+        {
+            var source = sourceOf(snapshot.State);
+            var where = $"{what} snapshot {snapshot.Key} at [{snapshot.Partition}]@{snapshot.Offset} (source {source})";
+            if (versionAt(snapshot.Key, source) is not { } expected)
+            {
+                problems.Add($"{where}: the reference never changed {snapshot.Key} with the record at its source");
+                continue;
+            }
+            var (expectedJson, actualJson) = (Json(toRecord(expected)), Json(toRecord(snapshot.State)));
+            if (expectedJson != actualJson) problems.Add($"{where}{Environment.NewLine}    expected {expectedJson}{Environment.NewLine}    actual   {actualJson}");
+        }
+        Assert.True(problems.Count == 0,
+            $"{problems.Count} of {published.Count} {what} snapshots are not the fold up to their source, e.g.:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Take(ShownDifferences))}");
+        return published.Count;
+    }
+
+    /// <inheritdoc cref="EverySnapshotIsTheFoldUpToItsSource{TState}"/>
+    public static int EveryAgentSnapshotIsTheFoldUpToItsSource(ReferenceRun reference, IReadOnlyList<Snapshot<AgentState>> published) =>
+        EverySnapshotIsTheFoldUpToItsSource("agent", published, reference.AgentVersion, state => state.Source, SnapshotMapper.ToRecord);
+
+    /// <inheritdoc cref="EverySnapshotIsTheFoldUpToItsSource{TState}"/>
+    public static int EveryDnSnapshotIsTheFoldUpToItsSource(ReferenceRun reference, IReadOnlyList<Snapshot<DnState>> published) =>
+        EverySnapshotIsTheFoldUpToItsSource("DN", published, reference.DnVersion, state => state.Source, SnapshotMapper.ToRecord);
 
     public static string? Header(Headers? headers, string name) =>
         headers is not null && headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;

@@ -43,13 +43,20 @@ internal static class ProducedInput
 
     public static IReadOnlyList<ProducedRecord> Produce(string bootstrapServers, string topic, IReadOnlyList<SimulatedRecord> records)
     {
+        using var producer = KafkaTestClient.CreateProducer(KafkaTestClient.ProducerConfig(bootstrapServers));
+        return Produce(producer, topic, records);
+    }
+
+    /// <summary>As <see cref="Produce(string, string, IReadOnlyList{SimulatedRecord})"/>, on a producer the caller keeps for more.</summary>
+    public static IReadOnlyList<ProducedRecord> Produce(IProducer<byte[]?, byte[]?> producer, string topic, IReadOnlyList<SimulatedRecord> records)
+    {
         var messages = records.Select(record => new Message<byte[]?, byte[]?>
         {
             Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key),
             Value = record.Value,
             Timestamp = new Timestamp(record.Timestamp),
         }).ToList();
-        var deliveries = KafkaTestClient.ProduceAll(bootstrapServers, topic, messages);
+        var deliveries = KafkaTestClient.ProduceAll(producer, topic, messages);
         return deliveries.Select((delivery, index) => ProducedRecord.From(messages[index], delivery, records[index].Kind)).ToList();
     }
 

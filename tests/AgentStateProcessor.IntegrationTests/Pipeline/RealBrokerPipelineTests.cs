@@ -1,3 +1,4 @@
+using AgentStateProcessor.IntegrationTests.Faults;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -107,5 +108,26 @@ public sealed class RealBrokerPipelineTests(RealBrokerFixture fixture)
         PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(BootstrapServers, topics.DnSnapshots));
         // A real broker hides A's aborted changes: B's redo must have written each change exactly once.
         PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
+    }
+
+    /// <remarks>
+    /// The mock-cluster version (<see cref="HardKillTests"/>) has to tell the killed runs' aborted dead
+    /// letters apart from committed ones; a real broker hides them from read_committed readers.
+    /// </remarks>
+    [SkippableFact]
+    public async Task Processors_killed_at_random_moments_while_input_arrives_leave_every_snapshot_a_fold_to_its_source_and_exactly_one_dead_letter_per_malformed_record()
+    {
+        SkipUnlessAvailable();
+        var topics = PipelineTopics.Create(Cluster, inputPartitions: 3, dnPartitions: 3);
+        var (ledger, input) = await HardKillScenario.RunAsync(BootstrapServers, topics, kills: 5, seed: 57, log: _ => { });
+
+        var reference = ReferenceRun.Of(input);
+        Assert.Equal(5, ledger.Runs.Count);
+        PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(BootstrapServers, topics.AgentSnapshots));
+        PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(BootstrapServers, topics.DnSnapshots));
+        PipelineAssert.EveryAgentSnapshotIsTheFoldUpToItsSource(reference, SnapshotTopics.ReadEveryAgent(BootstrapServers, topics.AgentSnapshots));
+        PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, SnapshotTopics.ReadEveryDn(BootstrapServers, topics.DnSnapshots));
+        Assert.NotEmpty(reference.DeadLetters);
+        PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(BootstrapServers, topics.DeadLetters));
     }
 }

@@ -20,6 +20,8 @@ internal sealed class ReferenceRun
     private readonly LocalProcessor _processor;
     private readonly List<ExpectedDeadLetter> _deadLetters = [];
     private readonly List<AgentStateChange> _changes = [];
+    private readonly Dictionary<(string Key, InputPosition Source), AgentState> _agentVersions = [];
+    private readonly Dictionary<(string Key, InputPosition Source), DnState> _dnVersions = [];
 
     /// <param name="decodeFramedAvro">The schema registry's decoding, for Confluent-framed input.</param>
     public ReferenceRun(int maxMessageBytes = 1_000_000, FramedAvroDecoder? decodeFramedAvro = null) =>
@@ -40,8 +42,25 @@ internal sealed class ReferenceRun
             var result = _processor.Process(new InputRecord(record.Key, record.Value ?? [], record.TimestampMs * 1000, position));
             if (result is { Outcome: RecordOutcome.DeadLettered, Intake: { } intake }) _deadLetters.Add(new ExpectedDeadLetter(record, intake.Code!, intake.Reason!));
             if (result.Change is { } change) _changes.Add(change);
+            if (result is { Outcome: RecordOutcome.Applied, Event: { } applied }) KeepVersions(applied, position);
         }
     }
+
+    /// <summary>The states this record changed, each under the position it now names as its source.</summary>
+    private void KeepVersions(VoiceEvent applied, InputPosition position)
+    {
+        if (applied.AgentKey is { } agentKey && _processor.Agents.Get(agentKey) is { } agent && agent.Source == position) _agentVersions[(agentKey, position)] = agent;
+        if (applied.DnKey is { } dnKey && _processor.Dns.Get(dnKey) is { } dn && dn.Source == position) _dnVersions[(dnKey, position)] = dn;
+    }
+
+    /// <summary>
+    /// The agent's state right after the record at <paramref name="source"/> changed it: what any snapshot of
+    /// <paramref name="key"/> naming that source must hold, however many restarts it went through. Null when that record never changed it.
+    /// </summary>
+    public AgentState? AgentVersion(string key, InputPosition source) => _agentVersions.GetValueOrDefault((key, source));
+
+    /// <inheritdoc cref="AgentVersion"/>
+    public DnState? DnVersion(string key, InputPosition source) => _dnVersions.GetValueOrDefault((key, source));
 
     public IReadOnlyDictionary<string, AgentState> Agents => _processor.Agents.All.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
 

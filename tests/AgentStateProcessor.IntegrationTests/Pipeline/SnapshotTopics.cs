@@ -52,24 +52,54 @@ internal static class SnapshotTopics
         return value => registryDecoder.Decode(value, topic).Record ?? throw new InvalidDataException($"a record of {topic} that Confluent's deserializer cannot read");
     }
 
+    /// <summary>Every agent snapshot in the topic, aborted copies included where the cluster shows them, in offset order per partition.</summary>
+    public static IReadOnlyList<Snapshot<AgentState>> ReadEveryAgent(string bootstrapServers, string topic) =>
+        ReadEvery(bootstrapServers, topic, SnapshotSchemas.Agent, SnapshotMapper.ToAgentState, registry: null);
+
+    /// <inheritdoc cref="ReadEveryAgent"/>
+    public static IReadOnlyList<Snapshot<DnState>> ReadEveryDn(string bootstrapServers, string topic) =>
+        ReadEvery(bootstrapServers, topic, SnapshotSchemas.Dn, SnapshotMapper.ToDnState, registry: null);
+
     private static Dictionary<string, Snapshot<TState>> ReadLatest<TState>(
         string bootstrapServers, string topic, RecordSchema schema, Func<GenericRecord, TState> toState, ISchemaRegistryClient? registry)
     {
-        var decode = Decoder(topic, schema, registry);
         var latest = new Dictionary<string, Snapshot<TState>>(StringComparer.Ordinal);
-        foreach (var record in KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic))
+        foreach (var snapshot in ReadEvery(bootstrapServers, topic, schema, toState, registry))
+        {
+            if (latest.TryGetValue(snapshot.Key, out var earlier) && earlier.Partition != snapshot.Partition)
+            {
+                Assert.Fail($"{snapshot.Key} has snapshots on partitions {earlier.Partition} and {snapshot.Partition} of {topic}: a changelog must keep a key on one partition");
+            }
+            // Per partition, records arrive in offset order, so the last one read is the newest.
+            latest[snapshot.Key] = snapshot;
+        }
+        return latest;
+    }
+
+    private static List<Snapshot<TState>> ReadEvery<TState>(
+        string bootstrapServers, string topic, RecordSchema schema, Func<GenericRecord, TState> toState, ISchemaRegistryClient? registry)
+    {
+        var decode = Decoder(topic, schema, registry);
+        return KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic).Select(record =>
         {
             var key = record.KeyText() ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} has no key");
             var value = record.Message.Value ?? throw new InvalidDataException($"snapshot {record.TopicPartitionOffset} of {key} is a tombstone");
-            var snapshot = new Snapshot<TState>(key, toState(decode(value)), record.Partition.Value, record.Offset.Value, value);
-            if (latest.TryGetValue(key, out var earlier) && earlier.Partition != snapshot.Partition)
-            {
-                Assert.Fail($"{key} has snapshots on partitions {earlier.Partition} and {snapshot.Partition} of {topic}: a changelog must keep a key on one partition");
-            }
-            // Per partition, records arrive in offset order, so the last one read is the newest.
-            latest[key] = snapshot;
+            return new Snapshot<TState>(key, toState(decode(value)), record.Partition.Value, record.Offset.Value, value);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The next offset the processor stored per consumed partition (key <c>topic:partition</c>), the last
+    /// record per key as its restore reads it (read_committed).
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> ReadProgress(string bootstrapServers, string topic)
+    {
+        var progress = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var record in KafkaTestClient.ConsumeAllToEnd(bootstrapServers, topic))
+        {
+            if (record.KeyText() is { } key && record.ValueText() is { } value) progress[key] = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
         }
-        return latest;
+        return progress;
     }
 
     public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic) =>
