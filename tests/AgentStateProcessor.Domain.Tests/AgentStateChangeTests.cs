@@ -121,6 +121,56 @@ public class AgentStateChangeTests
         Assert.Equal(Events.Time(10), changes[1].PreviousSince);
     }
 
+    public static TheoryData<string> StatesBeforeTheLastQueueLogout => ["LoggedIn", "Ready", "NotReady"];
+
+    [Theory]
+    [MemberData(nameof(StatesBeforeTheLastQueueLogout))]
+    public void Leaving_the_last_queue_with_EventQueueLogout_is_the_change_to_logged_out(string stateBefore)
+    {
+        VoiceEvent[] toState = stateBefore switch
+        {
+            "Ready" => [Events.Ready(at: 20, offset: 2, workMode: AgentWorkMode.AgentManualIn)],
+            "NotReady" => [Events.NotReady(at: 20, offset: 2, workMode: AgentWorkMode.AgentAuxWork, reason: "Lunch")],
+            _ => [],
+        };
+        var changes = Changes([Events.Login(queue: "Q1", at: 10, offset: 1), .. toState, Events.QueueLogout(queue: "Q1", at: 70, offset: 3, reason: "Shift")]);
+
+        var logout = changes[^1];
+        Assert.Equal((Enum.Parse<AgentStatus>(stateBefore), AgentStatus.LoggedOut), (logout.PreviousState, logout.State));
+        Assert.Equal(("EventQueueLogout", "Shift", (AgentWorkMode?)null), (logout.EventName, logout.ReasonCode, logout.WorkMode));
+        Assert.Equal(Events.Time(70), logout.ChangedAt);
+        Assert.Equal(logout.ChangedAt - logout.PreviousSince, logout.DurationMicros);
+        Assert.Empty(logout.Queues);
+    }
+
+    [Fact]
+    public void Leaving_one_of_two_queues_is_no_change_and_leaving_the_other_is_the_logout()
+    {
+        var changes = Changes(
+            Events.Login(queue: "Q1", at: 10, offset: 1),
+            Events.Login(queue: "Q2", at: 11, offset: 2),
+            Events.Ready(at: 20, offset: 3),
+            Events.QueueLogout(queue: "Q2", at: 30, offset: 4),
+            Events.QueueLogout(queue: "Q1", at: 40, offset: 5));
+
+        Assert.Equal([AgentStatus.LoggedIn, AgentStatus.Ready, AgentStatus.LoggedOut], changes.Select(c => c.State));
+        Assert.Equal<string>(["Q1", "Q2"], changes[1].Queues);
+        Assert.Equal((AgentStatus.Ready, "EventQueueLogout"), (changes[2].PreviousState, changes[2].EventName));
+        Assert.Equal((Events.Time(20), Events.Time(40), (long?)20_000_000L), (changes[2].PreviousSince, changes[2].ChangedAt, changes[2].DurationMicros));
+    }
+
+    [Fact]
+    public void An_EventAgentLogout_after_the_last_queue_logout_is_no_second_change()
+    {
+        var changes = Changes(
+            Events.Login(queue: "Q1", at: 10, offset: 1),
+            Events.QueueLogout(queue: "Q1", at: 20, offset: 2),
+            Events.Logout(queue: "Q1", at: 21, offset: 3));
+
+        Assert.Equal([AgentStatus.LoggedIn, AgentStatus.LoggedOut], changes.Select(c => c.State));
+        Assert.Equal("EventQueueLogout", changes[1].EventName);
+    }
+
     [Fact]
     public void A_first_event_that_leaves_the_agent_logged_out_is_no_change()
     {

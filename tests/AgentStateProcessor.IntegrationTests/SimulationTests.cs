@@ -1,7 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AgentStateProcessor.Domain;
+using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.Processing;
+using AgentStateProcessor.Processing.Intake;
+using AgentStateProcessor.Schemas;
 using AgentStateProcessor.Simulation;
 
 namespace AgentStateProcessor.IntegrationTests;
@@ -165,9 +170,12 @@ public sealed class SimulationTests
                     break;
                 case "EventQueueLogout":
                     var queue = value.GetProperty("ThisQueue").GetString()!;
-                    Assert.True(agent.LoggedIn && agent.Queues.Count > 1 && agent.Queues.Contains(queue), $"{context}: leaves one of several queues it is in, {queue}");
+                    Assert.True(agent.LoggedIn && agent.Queues.Contains(queue), $"{context}: leaves a queue it is in, {queue}");
+                    Assert.True(agent.Queues.Count > 1 || agent.ConnId is null, $"{context}: logs out by its last queue during a call");
                     agent.Queues.Remove(queue);
-                    agent.QueueLogouts++;
+                    agent.LoggedIn = agent.Queues.Count > 0;
+                    if (agent.LoggedIn) agent.QueueLogouts++;
+                    else agent.LastQueueLogouts++;
                     break;
                 case "EventMessageWaitingOn" or "EventMessageWaitingOff":
                     Assert.True(agent.MessageWaiting != (eventName == "EventMessageWaitingOn"), context);
@@ -211,7 +219,7 @@ public sealed class SimulationTests
                     break;
             }
 
-            if ((eventName.StartsWith("EventAgent", StringComparison.Ordinal) || eventName == "EventQueueLogout") && !agent.LoggedIn && eventName != "EventAgentLogout")
+            if (eventName.StartsWith("EventAgent", StringComparison.Ordinal) && !agent.LoggedIn && eventName != "EventAgentLogout")
             {
                 Assert.Fail($"{context}: agent event while logged out");
             }
@@ -222,6 +230,59 @@ public sealed class SimulationTests
         Assert.Contains(agents.Values, agent => !agent.LoggedIn);
         Assert.Contains(agents.Values, agent => agent.Queues.Count > 1);
         Assert.True(agents.Values.Sum(agent => agent.QueueLogouts) > 50, "multi-queue agents leave single queues");
+        Assert.True(agents.Values.Sum(agent => agent.LastQueueLogouts) > 50, "agents log out by leaving their last queue");
+    }
+
+    /// <summary>
+    /// The simulation through the local fold (replay's): leaving one of several queues only shortens the agent's
+    /// queues, leaving the last one is its logout and so its change to LoggedOut (docs/fold-rules.md).
+    /// </summary>
+    [Fact]
+    public void The_local_fold_of_the_simulation_logs_an_agent_out_when_it_leaves_its_last_queue_and_only_then()
+    {
+        var fold = new LocalProcessor(new EventIntake(EventSchemaSet.LoadEmbedded(), 1_000_000, requireAgentKey: true));
+        var joined = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var (lastQueueLogouts, otherQueueLogouts, offset) = (0, 0, 0L);
+
+        foreach (var record in new ContactCenterSimulator(Defaults).Generate(SampleSize * 5))
+        {
+            var position = new InputPosition("voice-agentstate", 0, offset++);
+            var result = fold.Process(new InputRecord(record.Key, record.Value, record.Timestamp.ToUnixTimeMilliseconds() * 1000, position));
+            if (record.Kind != SimulatedRecordKind.Valid) continue;
+            using var document = JsonDocument.Parse(record.Value);
+            var eventName = document.RootElement.GetProperty("id").GetString();
+            var queues = joined.TryGetValue(record.Key!, out var known) ? known : joined[record.Key!] = new(StringComparer.Ordinal);
+            switch (eventName)
+            {
+                case "EventAgentLogin":
+                    queues.Add(document.RootElement.GetProperty("ThisQueue").GetString()!);
+                    break;
+                case "EventAgentLogout":
+                    queues.Clear();
+                    break;
+                case "EventQueueLogout":
+                    queues.Remove(document.RootElement.GetProperty("ThisQueue").GetString()!);
+                    var agent = fold.Agents.Get(record.Key!)!;
+                    Assert.Equal<string>(queues, agent.Queues);
+                    if (queues.Count == 0)
+                    {
+                        var change = Assert.IsType<AgentStateChange>(result.Change);
+                        Assert.Equal((AgentStatus.LoggedOut, "EventQueueLogout", position), (change.State, change.EventName, change.Source));
+                        Assert.NotEqual(AgentStatus.LoggedOut, change.PreviousState);
+                        lastQueueLogouts++;
+                    }
+                    else
+                    {
+                        Assert.Null(result.Change);
+                        Assert.NotEqual(AgentStatus.LoggedOut, agent.State);
+                        otherQueueLogouts++;
+                    }
+                    break;
+            }
+        }
+
+        Assert.True(lastQueueLogouts > 50, $"{lastQueueLogouts} last-queue logouts");
+        Assert.True(otherQueueLogouts > 50, $"{otherQueueLogouts} logouts from one of several queues");
     }
 
     [Fact]
@@ -351,6 +412,7 @@ public sealed class SimulationTests
         public bool MessageWaiting { get; set; }
         public HashSet<string> Queues { get; } = new(StringComparer.Ordinal);
         public int QueueLogouts { get; set; }
+        public int LastQueueLogouts { get; set; }
 
         public override string ToString() =>
             $"[loggedIn={LoggedIn} queues={string.Join(',', Queues)} oos={OutOfService} dnd={Dnd} fwd={ForwardTo} conn={ConnId} muted={Muted} mwi={MessageWaiting}]";

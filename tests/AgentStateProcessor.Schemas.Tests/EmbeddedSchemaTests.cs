@@ -28,15 +28,17 @@ public sealed class EmbeddedSchemaTests
         Assert.Null(EventSchemaSet.LoadEmbedded().Find(name));
 
     [Fact]
-    public void Embedded_event_schemas_are_the_committed_files()
+    public void The_embedded_schemas_are_the_committed_files()
     {
-        var paths = Directory.GetFiles(Repository.EventsDirectory, "*.avsc", SearchOption.AllDirectories);
+        var paths = Repository.CommittedSchemas();
 
-        Assert.Contains(paths, path => path.Contains("extensions", StringComparison.Ordinal));
+        Assert.Equal(paths.Select(Repository.SchemaPathOf), EmbeddedSchemas.Paths);
+        Assert.Contains("events/extensions/EventQueueLogout.avsc", EmbeddedSchemas.Paths);
+        Assert.Contains("snapshots/previous/DnSnapshot.v1.avsc", EmbeddedSchemas.Paths);
+        Assert.Contains("changes/AgentStateChange.avsc", EmbeddedSchemas.Paths);
         foreach (var path in paths)
         {
-            var relative = Path.GetRelativePath(Repository.EventsDirectory, path).Replace('\\', '/');
-            Assert.Equal(File.ReadAllText(path), EmbeddedSchemas.ReadText("events/" + relative));
+            Assert.Equal(File.ReadAllText(path), EmbeddedSchemas.ReadText(Repository.SchemaPathOf(path)));
         }
     }
 

@@ -135,6 +135,8 @@ public sealed partial class SchemaGenerationTests
 
         // One doc per record and per field, plus one per inline enumeration.
         Assert.True(docs.Count >= Tables.Events.Count + fieldCount, $"{docs.Count} docs seen");
+        Assert.Contains(ProseOfTablesAndSchemas(), p => p.Where.StartsWith("schemas/changes/AgentStateChange.avsc ", StringComparison.Ordinal));
+        Assert.Contains(ProseOfTablesAndSchemas(), p => p.Where.StartsWith("schemas/snapshots/previous/DnSnapshot.v1.avsc ", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -163,7 +165,7 @@ public sealed partial class SchemaGenerationTests
     public void Committed_event_schemas_are_exactly_what_the_generator_produces()
     {
         var generated = EventSchemaGenerator.GenerateFromDirectory(Repository.TablesDirectory);
-        var committed = CommittedEventSchemas()
+        var committed = Repository.CommittedEventSchemas()
             .ToDictionary(path => Path.GetRelativePath(Repository.EventsDirectory, path).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
 
         Assert.Equal(generated.Keys.Order(StringComparer.Ordinal), committed.Keys.Order(StringComparer.Ordinal));
@@ -237,12 +239,13 @@ public sealed partial class SchemaGenerationTests
     }
 
     [Fact]
-    public void Every_committed_event_schema_parses_with_Apache_Avro_as_the_record_of_its_file_name()
+    public void Every_committed_schema_parses_with_Apache_Avro_as_the_record_of_its_file_name()
     {
-        foreach (var path in CommittedEventSchemas())
+        foreach (var path in Repository.CommittedSchemas())
         {
             var schema = Assert.IsType<RecordSchema>(Schema.Parse(File.ReadAllText(path)));
-            Assert.Equal(Path.GetFileNameWithoutExtension(path), schema.Name);
+            // A previous version keeps its record name and says its version in the file name: DnSnapshot.v1.avsc.
+            Assert.Equal(Path.GetFileName(path).Split('.')[0], schema.Name);
         }
     }
 
@@ -254,14 +257,14 @@ public sealed partial class SchemaGenerationTests
     [Fact]
     public void Every_committed_schema_parses_with_python_avro_to_our_canonical_form_and_fingerprint()
     {
-        var paths = CommittedEventSchemas()
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
-            .Order(StringComparer.Ordinal).ToArray();
+        var paths = Repository.CommittedSchemas();
 
         var parsed = PythonSchemaParser.ParseAll(paths);
 
-        // 32 documented events, 7 extensions, the two snapshot schemas and the first version of the DN snapshot's.
-        Assert.Equal(32 + 7 + 2 + 1, parsed.Count);
+        // 32 documented events, 7 extensions, the two snapshot schemas, the first version of the DN snapshot's and
+        // the state change's.
+        Assert.Equal(32 + 7 + 2 + 1 + 1, parsed.Count);
+        Assert.Contains(paths, path => Repository.SchemaPathOf(path) == "changes/AgentStateChange.avsc");
         foreach (var path in paths)
         {
             var python = parsed[path];
@@ -295,14 +298,13 @@ public sealed partial class SchemaGenerationTests
     private static partial System.Text.RegularExpressions.Regex SentenceBreak();
 
     /// <summary>
-    /// Every description and note of <c>schemas/tables</c> and every doc of <c>schemas/events</c> and
-    /// <c>schemas/snapshots</c>, with where it is and its length bound.
+    /// Every description and note of <c>schemas/tables</c> and every doc of every committed schema (events,
+    /// snapshots, the state change), with where it is and its length bound.
     /// </summary>
     private static IEnumerable<(string Where, string Text, int Bound)> ProseOfTablesAndSchemas()
     {
         var files = Directory.GetFiles(Repository.TablesDirectory, "*.json", SearchOption.AllDirectories)
-            .Concat(CommittedEventSchemas())
-            .Concat(Directory.GetFiles(Repository.SnapshotsDirectory, "*.avsc", SearchOption.AllDirectories))
+            .Concat(Repository.CommittedSchemas())
             .Order(StringComparer.Ordinal);
         foreach (var path in files)
         {
@@ -342,9 +344,6 @@ public sealed partial class SchemaGenerationTests
             }
         }
     }
-
-    /// <summary>Every committed event schema, those of the extensions (<c>schemas/events/extensions/</c>) included.</summary>
-    private static string[] CommittedEventSchemas() => Directory.GetFiles(Repository.EventsDirectory, "*.avsc", SearchOption.AllDirectories);
 
     private static RecordSchema Generated(string eventName) =>
         (RecordSchema)Schema.Parse(EventSchemaGenerator.Generate(Tables)[EventSchemaGenerator.PathOf(Tables.Events.Single(e => e.Name == eventName))]);

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 using Avro;
 using Avro.Generic;
 using AgentStateProcessor.Domain;
@@ -22,8 +21,8 @@ public static class AgentStateChangeMapper
 
     private static readonly RecordSchema SourceSchema = (RecordSchema)Schema["source"].Schema;
     // Shared symbols, as the snapshot mapper keeps them: a record is made for every change.
-    private static readonly GenericEnum[] Statuses = Symbols<AgentStatus>((EnumSchema)Schema["previousState"].Schema);
-    private static readonly GenericEnum[] WorkModes = Symbols<AgentWorkMode>(((UnionSchema)Schema["previousWorkMode"].Schema).Schemas.OfType<EnumSchema>().Single());
+    private static readonly GenericEnum[] Statuses = SnapshotMapper.Symbols<AgentStatus>(SnapshotMapper.EnumOf(Schema, "previousState"));
+    private static readonly GenericEnum[] WorkModes = SnapshotMapper.Symbols<AgentWorkMode>(SnapshotMapper.EnumOf(Schema, "previousWorkMode"));
 
     public static GenericRecord ToRecord(AgentStateChange c)
     {
@@ -76,15 +75,4 @@ public static class AgentStateChangeMapper
     private static GenericEnum Status(AgentStatus status) => Statuses[(int)status];
 
     private static GenericEnum? WorkMode(AgentWorkMode? mode) => mode is { } m ? WorkModes[(int)m] : null;
-
-    /// <summary>One symbol per value, indexed by its number; the schema's symbols are the enum's names in its numeric order.</summary>
-    private static GenericEnum[] Symbols<TEnum>(EnumSchema schema) where TEnum : struct, Enum
-    {
-        var values = Enum.GetValues<TEnum>();
-        if (!values.Select(v => v.ToString()).SequenceEqual(schema.Symbols) || !values.Select(v => Convert.ToInt32(v, CultureInfo.InvariantCulture)).SequenceEqual(Enumerable.Range(0, values.Length)))
-        {
-            throw new InvalidOperationException($"{typeof(TEnum).Name} is not {schema.Fullname} in its numeric order");
-        }
-        return [.. values.Select(v => new GenericEnum(schema, v.ToString()))];
-    }
 }

@@ -117,7 +117,7 @@ public static class SnapshotMapper
     public static long Micros(DateTime instant) => (instant.ToUniversalTime() - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The enum schema of a field, itself or the non-null branch of its union.</summary>
-    private static EnumSchema EnumOf(RecordSchema schema, string field)
+    internal static EnumSchema EnumOf(RecordSchema schema, string field)
     {
         var type = schema[field].Schema;
         return type as EnumSchema ?? ((UnionSchema)type).Schemas.OfType<EnumSchema>().Single();
@@ -126,7 +126,7 @@ public static class SnapshotMapper
     private static RecordSchema RecordOf(RecordSchema schema, string field) => (RecordSchema)schema[field].Schema;
 
     /// <summary>One shared symbol per value of <typeparamref name="TEnum"/>, indexed by its number; the schema must name every value.</summary>
-    private static GenericEnum[] Symbols<TEnum>(EnumSchema schema) where TEnum : struct, Enum
+    internal static GenericEnum[] Symbols<TEnum>(EnumSchema schema) where TEnum : struct, Enum
     {
         var values = Enum.GetValues<TEnum>();
         var symbols = new GenericEnum[values.Length];

@@ -6,7 +6,7 @@ namespace AgentStateProcessor.Simulation;
 
 /// <summary>
 /// One simulated agent at one phone: who it is, and the state machine of what it does next (log in to its
-/// queues, leave one of several queues, go ready and not ready, take calls, mute, set DND and forwarding, get a
+/// queues, leave one of several queues or the last, go ready and not ready, take calls, mute, set DND and forwarding, get a
 /// message waiting, lose its DN for a while, log out).
 /// Only events that make sense in the agent's current state are chosen, so the sequence per agent is what a
 /// real switch would report and the processor's fold never sees e.g. a ready agent who never logged in.
@@ -57,8 +57,9 @@ internal sealed class SimulatedAgent(string tenantId, string agentId, string dn,
         weights[(int)EventKind.ForwardCancel] = _forwardTo is null ? 0 : 4;
         weights[(int)EventKind.DnOutOfService] = onCall ? 0 : 1;
         weights[(int)EventKind.AgentLogout] = onCall ? 0 : 2;
-        // Leaving one of several queues; the last one goes with the final logout (EventAgentLogout).
-        weights[(int)EventKind.QueueLogout] = _queuesLoggedIn > 1 ? 4 : 0;
+        // Leaving one of several queues; leaving the last one is a logout (docs/fold-rules.md), which some
+        // switches report with EventQueueLogout alone, as the one-queue Platform SDK sample receives it.
+        weights[(int)EventKind.QueueLogout] = _queuesLoggedIn > 1 ? 4 : onCall ? 0 : 1;
         weights[(int)EventKind.MessageWaitingOn] = _messageWaiting ? 0 : 1;
         weights[(int)EventKind.MessageWaitingOff] = _messageWaiting ? 3 : 0;
 
@@ -92,7 +93,9 @@ internal sealed class SimulatedAgent(string tenantId, string agentId, string dn,
                 break;
             case EventKind.QueueLogout:
                 // Queues are joined in order, so the ones logged in to are the first _queuesLoggedIn.
-                return new AgentEvent(kind, Queue: Queues[--_queuesLoggedIn]);
+                var left = Queues[--_queuesLoggedIn];
+                if (_queuesLoggedIn == 0) _status = AgentStatus.LoggedOut;
+                return new AgentEvent(kind, Queue: left);
             case EventKind.MessageWaitingOn or EventKind.MessageWaitingOff:
                 _messageWaiting = kind == EventKind.MessageWaitingOn;
                 break;

@@ -56,6 +56,10 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
         PipelineAssert.SameAgents(reference.Agents, agents);
         PipelineAssert.SameDns(reference.Dns, dns);
         Assert.NotEmpty(reference.Changes);
+        // The simulation leaves single queues and last queues, and lights message-waiting lamps: the extension rules are in this run.
+        Assert.Contains(reference.Changes, c => c is { EventName: "EventQueueLogout", State: AgentStatus.LoggedOut });
+        Assert.Contains(reference.Agents.Values, a => a.LastEvent == "EventQueueLogout" && a.State != AgentStatus.LoggedOut);
+        Assert.Contains(reference.Dns.Values, d => d.MessageWaiting);
         PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
 
         var inputPartitionOfKey = input.Where(r => r.Key is not null).ToLookup(r => r.Key!, r => r.Position.Partition.Value);
@@ -132,6 +136,63 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
         PipelineAssert.ExactDeadLetters(ReferenceRun.Of(input, SmallMessageLimit).DeadLetters, deadLetters);
         var agent = SnapshotTopics.ReadAgents(BootstrapServers, topics.AgentSnapshots)[key];
         Assert.Equal((AgentStatus.LoggedIn, "1001", 1L, input[^1].Position.Offset.Value), (agent.State.State, agent.State.Dn, agent.State.EventCount, agent.State.Source.Offset));
+    }
+
+    /// <summary>
+    /// The extension events with a fold rule (docs/fold-rules.md) through the pipeline: leaving one of two queues
+    /// shortens the queues and is no state change, leaving the last queue is the logout and its change, message
+    /// waiting reaches the DN snapshot; the monitoring event is skipped under its own name.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_agent_in_two_queues_who_leaves_one_is_listed_in_one_and_leaving_the_last_is_a_logout_on_the_change_topic()
+    {
+        SkipUnlessAvailable();
+        var topics = PipelineTopics.Create(cluster, inputPartitions: 1, dnPartitions: 1);
+        (string Key, string Value)[] records =
+        [
+            ("t1:a1", """{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"5001","ThisQueue":"8001","AgentID":"a1","time":1767610000}"""),
+            ("t1:a2", """{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"5002","ThisQueue":"8003","AgentID":"a2","time":1767610001}"""),
+            ("t1:a1", """{"id":"EventAgentLogin","Server":"sip-1","ThisDN":"5001","ThisQueue":"8002","AgentID":"a1","time":1767610002}"""),
+            ("t1:a1", """{"id":"EventAgentReady","Server":"sip-1","ThisDN":"5001","AgentWorkMode":"AgentManualIn","AgentID":"a1","time":1767610010}"""),
+            ("t1:a2", """{"id":"EventAgentNotReady","Server":"sip-1","ThisDN":"5002","Reasons":{"ReasonCode":"Lunch"},"AgentID":"a2","time":1767610020}"""),
+            ("t1:a1", """{"id":"EventQueueLogout","Server":"sip-1","ThisDN":"5001","ThisQueue":"8002","AgentID":"a1","time":1767610030}"""),
+            ("t1:a1", """{"id":"EventMessageWaitingOn","Server":"sip-1","ThisDN":"5001","time":1767610031}"""),
+            ("t1:a2", """{"id":"EventMessageWaitingOn","Server":"sip-1","ThisDN":"5002","time":1767610032}"""),
+            ("t1:a2", """{"id":"EventMonitoringNextCall","ThisDN":"5002","time":1767610033}"""),
+            ("t1:a2", """{"id":"EventMessageWaitingOff","Server":"sip-1","ThisDN":"5002","time":1767610034}"""),
+            ("t1:a2", """{"id":"EventQueueLogout","Server":"sip-1","ThisDN":"5002","ThisQueue":"8003","AgentID":"a2","time":1767610040}"""),
+        ];
+        var input = ProducedInput.ProduceInOrder(BootstrapServers, new TopicPartition(topics.Input, 0), records.Select(r => KafkaTestClient.Message(r.Key, r.Value)));
+        var reference = ReferenceRun.Of(input);
+
+        await using (var host = await ProcessorHost.StartAsync(topics.Settings(BootstrapServers, "queue-logout")))
+        {
+            await host.WaitUntilConsumedAsync(records.Length);
+            await host.StopAsync();
+            Assert.Equal(1, host.Metrics.InputSteps.SkippedByCode.GetValueOrDefault("EventMonitoringNextCall"));
+        }
+
+        var agents = SnapshotTopics.ReadAgents(BootstrapServers, topics.AgentSnapshots);
+        var dns = SnapshotTopics.ReadDns(BootstrapServers, topics.DnSnapshots);
+        PipelineAssert.SameAgents(reference.Agents, agents);
+        PipelineAssert.SameDns(reference.Dns, dns);
+        Assert.Equal((AgentStatus.Ready, "EventQueueLogout"), (agents["t1:a1"].State.State, agents["t1:a1"].State.LastEvent));
+        Assert.Equal<string>(["8001"], agents["t1:a1"].State.Queues);
+        Assert.Equal((AgentStatus.LoggedOut, 0), (agents["t1:a2"].State.State, agents["t1:a2"].State.Queues.Length));
+        Assert.Equal<string>(["8001"], dns["t1:5001"].State.Queues);
+        Assert.Equal((true, "a1"), (dns["t1:5001"].State.MessageWaiting, dns["t1:5001"].State.AgentId));
+        Assert.Equal((false, (string?)null), (dns["t1:5002"].State.MessageWaiting, dns["t1:5002"].State.AgentId));
+
+        Assert.Equal(
+            [
+                ("t1:a1", AgentStatus.LoggedIn, "EventAgentLogin"),
+                ("t1:a2", AgentStatus.LoggedIn, "EventAgentLogin"),
+                ("t1:a1", AgentStatus.Ready, "EventAgentReady"),
+                ("t1:a2", AgentStatus.NotReady, "EventAgentNotReady"),
+                ("t1:a2", AgentStatus.LoggedOut, "EventQueueLogout"),
+            ],
+            reference.Changes.Select(c => (c.Key, c.State, c.EventName)));
+        PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
     }
 
     private async Task RestartAsync(ProcessingGuarantee guarantee)
