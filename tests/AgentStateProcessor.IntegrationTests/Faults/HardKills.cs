@@ -192,8 +192,55 @@ internal sealed record DeadLetterAccount(int Malformed, int DeadLetters, int Com
         (ExtraCopies == 0 ? "" : $" ({string.Join(", ", ExtraCopiesByRun.OrderBy(r => r.Key).Select(r => $"run {r.Key}: {r.Value}"))})");
 }
 
+/// <summary>How the change records of a run with kills add up.</summary>
+/// <param name="ExtraCopiesByRun">Per killed run (1-based), the changes it wrote for input it never committed.</param>
+/// <param name="SameBytesAsCommitted">How many of those extra copies are the committed change of their source, byte for byte.</param>
+internal sealed record ChangeAccount(int Expected, int Committed, IReadOnlyDictionary<int, int> ExtraCopiesByRun, int SameBytesAsCommitted)
+{
+    public int ExtraCopies => ExtraCopiesByRun.Values.Sum();
+
+    public override string ToString() =>
+        $"{Expected} state changes in the fold: {Committed} committed (one each, in order per agent), {ExtraCopies} extra copies from killed runs' uncommitted work" +
+        (ExtraCopies == 0 ? "" : $" ({string.Join(", ", ExtraCopiesByRun.OrderBy(r => r.Key).Select(r => $"run {r.Key}: {r.Value}"))}; {SameBytesAsCommitted} byte-identical to the committed change)");
+}
+
 internal static class HardKillAssert
 {
+    /// <summary>
+    /// The committed change records are exactly the fold's changes (<see cref="PipelineAssert.ChangesMatch(IReadOnlyList{Domain.AgentStateChange}, IReadOnlyList{ChangeRecord}, bool)"/>:
+    /// per agent, in order, field by field, none missing, none doubled), and every other copy is
+    /// explained: a killed run wrote it for input at or after the position its successor resumed
+    /// from, keyed and placed as the change it redoes, and it is the committed change of its source
+    /// byte for byte (the redo made the same change) or else equals the fold's change there.
+    /// </summary>
+    public static ChangeAccount EveryChangeTheFolds(ReferenceRun reference, string changeTopic, IReadOnlyList<ChangeRecord> changes, HardKillLedger ledger)
+    {
+        var (committed, uncommitted) = ledger.SplitByCommit(changes,
+            change => new TopicPartitionOffset(changeTopic, change.Partition, change.Offset),
+            change => new TopicPartitionOffset(change.Change.Source.Topic, change.Change.Source.Partition, change.Change.Source.Offset));
+        PipelineAssert.ChangesMatch(reference.Changes, committed);
+
+        var expected = reference.Changes.ToDictionary(change => change.Source);
+        var committedBySource = committed.ToDictionary(change => change.Change.Source);
+        var sameBytes = 0;
+        var unexplained = new List<string>();
+        foreach (var (run, copy) in uncommitted)
+        {
+            var where = $"[{copy.Partition}]@{copy.Offset} from run {run} (source {copy.Change.Source})";
+            if (!expected.TryGetValue(copy.Change.Source, out var change)) unexplained.Add($"{where}: the fold made no change there");
+            else if (copy.Key != change.Key || copy.Partition != change.Source.Partition) unexplained.Add($"{where}: key {copy.Key} on partition {copy.Partition} for {change.Key}");
+            else if (committedBySource[change.Source].Value.AsSpan().SequenceEqual(copy.Value)) sameBytes++;
+            else if (PipelineAssert.Json(copy.Change) != PipelineAssert.Json(change))
+            {
+                unexplained.Add($"{where}{Environment.NewLine}    expected {PipelineAssert.Json(change)}{Environment.NewLine}    actual   {PipelineAssert.Json(copy.Change)}");
+            }
+        }
+        Assert.True(unexplained.Count == 0,
+            $"{unexplained.Count} of {uncommitted.Count} extra change copies are not the change of their source, e.g.:{Environment.NewLine}{string.Join(Environment.NewLine, unexplained.Take(5))}");
+        return new ChangeAccount(reference.Changes.Count, committed.Count,
+            uncommitted.GroupBy(copy => copy.Run).ToDictionary(run => run.Key, run => run.Count()), sameBytes);
+    }
+
     /// <summary>
     /// Every malformed record has exactly one dead letter from committed work (original bytes, code
     /// and reason), and every other copy is explained: a killed run wrote it for input at or after

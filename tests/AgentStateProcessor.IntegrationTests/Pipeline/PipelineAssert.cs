@@ -33,9 +33,13 @@ internal static class PipelineAssert
     /// </param>
     /// <param name="registry">For changes in the Confluent wire format.</param>
     public static void ChangesMatch(IReadOnlyList<AgentStateChange> expected, string bootstrapServers, string changeTopic,
-        bool abortedCopiesVisible = false, ISchemaRegistryClient? registry = null)
+        bool abortedCopiesVisible = false, ISchemaRegistryClient? registry = null) =>
+        ChangesMatch(expected, SnapshotTopics.ReadChanges(bootstrapServers, changeTopic, registry), abortedCopiesVisible);
+
+    /// <inheritdoc cref="ChangesMatch(IReadOnlyList{AgentStateChange}, string, string, bool, ISchemaRegistryClient?)"/>
+    /// <param name="actual">Change records already read, in partition then offset order.</param>
+    public static void ChangesMatch(IReadOnlyList<AgentStateChange> expected, IReadOnlyList<ChangeRecord> actual, bool abortedCopiesVisible = false)
     {
-        var actual = SnapshotTopics.ReadChanges(bootstrapServers, changeTopic, registry);
         var problems = new List<string>();
         var misplaced = actual.Where(r => r.Key != r.Change.Key || r.Partition != r.Change.Source.Partition).ToList();
         if (misplaced.Count > 0)
@@ -79,7 +83,8 @@ internal static class PipelineAssert
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    private static string Json(AgentStateChange change) => Json(AgentStateChangeMapper.ToRecord(change));
+    /// <summary>A change as plain JSON of its Avro record: equal strings mean equal in every field.</summary>
+    public static string Json(AgentStateChange change) => Json(AgentStateChangeMapper.ToRecord(change));
 
     private static string Json(Avro.Generic.GenericRecord snapshot)
     {
