@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.Pipeline;
-using Confluent.Kafka;
 using Xunit.Abstractions;
 
 namespace AgentStateProcessor.IntegrationTests.Faults;
@@ -37,9 +36,9 @@ public sealed class HardKillTests(ITestOutputHelper output)
         // The mock delivers a killed run's aborted snapshots too: they must be folds up to their source as well.
         PipelineAssert.EveryAgentSnapshotIsTheFoldUpToItsSource(reference, everyAgent);
         PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, everyDn);
-        var abortedAgents = ledger.SplitByCommit(everyAgent, s => new TopicPartitionOffset(topics.AgentSnapshots, s.Partition, s.Offset), s => Position(s.State.Source)).Uncommitted.Count;
-        var byKilledRuns = everyAgent.Select(s => new TopicPartitionOffset(topics.AgentSnapshots, s.Partition, s.Offset))
-            .Concat(everyDn.Select(s => new TopicPartitionOffset(topics.DnSnapshots, s.Partition, s.Offset)))
+        var abortedAgents = ledger.SplitByCommit(everyAgent, s => s.WrittenAt(topics.AgentSnapshots), s => HardKillLedger.PositionOf(s.State.Source)).Uncommitted.Count;
+        var byKilledRuns = everyAgent.Select(s => s.WrittenAt(topics.AgentSnapshots))
+            .Concat(everyDn.Select(s => s.WrittenAt(topics.DnSnapshots)))
             .Count(written => ledger.RunThatWrote(written) <= kills);
         // The mock delivers a killed run's aborted records: its dead letters are there besides its successor's.
         var deadLetters = HardKillAssert.EveryMalformedRecordDeadLettered(reference, SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters), ledger);
@@ -54,8 +53,6 @@ public sealed class HardKillTests(ITestOutputHelper output)
             $"{everyAgent.Count} agent and {everyDn.Count} DN snapshots checked against the fold up to their source " +
             $"({byKilledRuns} written by killed runs, {abortedAgents} agent snapshots from their uncommitted work); {deadLetters}; {changes}; {clock.Elapsed.TotalSeconds:F1} s"));
     }
-
-    private static TopicPartitionOffset Position(Domain.Events.InputPosition position) => new(position.Topic, position.Partition, position.Offset);
 
     private static int? Setting(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
