@@ -258,7 +258,7 @@ internal static class HardKillAssert
         var expected = reference.DeadLetters.ToDictionary(letter => letter.Record.Position);
         var (committed, uncommitted) = ledger.SplitByCommit(deadLetters, letter => letter.TopicPartitionOffset, PipelineAssert.DeadLetterSource);
         var unexplained = uncommitted
-            .Select(copy => (copy.Run, copy.Record, Source: PipelineAssert.DeadLetterSource(copy.Record), Code: PipelineAssert.Header(copy.Record.Message.Headers, RecordHeaders.ErrorCode)))
+            .Select(copy => (copy.Run, copy.Record, Source: PipelineAssert.DeadLetterSource(copy.Record), Code: PipelineAssert.DeadLetterCode(copy.Record)))
             .Where(copy => !expected.TryGetValue(copy.Source, out var malformed) || malformed.Code != copy.Code)
             .Select(copy => $"{copy.Record.TopicPartitionOffset} from run {copy.Run}: source {copy.Source}, code {copy.Code}")
             .ToList();

@@ -142,7 +142,7 @@ internal static class PipelineAssert
             var where = $"dead letter of {letter.Record.Position}";
             Assert.True(SameBytes(letter.Record.Key is null ? null : Encoding.UTF8.GetBytes(letter.Record.Key), record.Message.Key), $"{where}: key bytes changed");
             Assert.True(SameBytes(letter.Record.Value, record.Message.Value), $"{where}: value bytes changed");
-            Assert.Equal((where, letter.Code), (where, Header(record.Message.Headers, RecordHeaders.ErrorCode)));
+            Assert.Equal((where, letter.Code), (where, DeadLetterCode(record)));
             Assert.Equal((where, letter.Reason), (where, Header(record.Message.Headers, RecordHeaders.ErrorReason)));
         }
     }
@@ -174,6 +174,9 @@ internal static class PipelineAssert
             .GroupBy(DeadLetterSource)
             .Select(copies => copies.Last())
             .ToList();
+
+    /// <summary>The error code a dead letter carries in its headers.</summary>
+    public static string? DeadLetterCode(ConsumeResult<byte[]?, byte[]?> deadLetter) => Header(deadLetter.Message.Headers, RecordHeaders.ErrorCode);
 
     /// <summary>The input position a dead letter names in its headers.</summary>
     public static TopicPartitionOffset DeadLetterSource(ConsumeResult<byte[]?, byte[]?> deadLetter)
