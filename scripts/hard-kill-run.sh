@@ -2,7 +2,7 @@
 # Runs only the hard-kill test (tests/AgentStateProcessor.IntegrationTests/Faults/HardKillTests.cs)
 # with more kills than CI's 5: the processor in a process of its own, killed with SIGKILL at seeded
 # random moments while input keeps arriving, then checked against the local fold. It prints the
-# seed, every kill and the figures (records, snapshots checked, dead letters and extra copies).
+# seed, every kill and the figures (records, snapshots checked, dead letters, state changes and their extra copies).
 # Usage: scripts/hard-kill-run.sh [kills, default 20] [seed, default random]
 set -euo pipefail
 cd "$(dirname "$0")/.."

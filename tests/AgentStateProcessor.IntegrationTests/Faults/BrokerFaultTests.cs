@@ -173,7 +173,7 @@ public sealed class BrokerFaultTests
             await host.WaitUntilConsumedAsync(Records, timeout: SlowClusterTimeout);
             // The redo consumes input twice, which the consumed count cannot tell from repartition
             // records: wait until the committed DN snapshots are those of the local fold.
-            await EventuallyAsync(() => PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots)));
+            await PipelineAssert.EventuallyAsync(() => PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots)), SlowClusterTimeout);
             await host.StopAsync();
             Assert.Contains(host.Logs.Entries, entry => entry.Message.Contains("redoing the work since the last commit", StringComparison.Ordinal));
         }
@@ -183,29 +183,8 @@ public sealed class BrokerFaultTests
         // The mock delivers an aborted transaction's records to read_committed readers, so the dead
         // letters of the aborted attempt show beside the redone ones: one per source position is
         // checked exactly here, and the real-broker suite checks that aborted copies stay invisible.
-        var deadLetters = SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters)
-            .GroupBy(d => (PipelineAssert.Header(d.Message.Headers, RecordHeaders.SourcePartition), PipelineAssert.Header(d.Message.Headers, RecordHeaders.SourceOffset)))
-            .Select(copies => copies.Last())
-            .ToList();
-        PipelineAssert.ExactDeadLetters(reference.DeadLetters, deadLetters);
+        PipelineAssert.ExactDeadLetters(reference.DeadLetters, PipelineAssert.LastCopyPerSource(SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters)));
         PipelineAssert.ChangesMatch(reference.Changes, cluster.BootstrapServers, topics.AgentStateChanges, abortedCopiesVisible: true);
-    }
-
-    private static async Task EventuallyAsync(Action assertion)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                assertion();
-                return;
-            }
-            catch (Xunit.Sdk.XunitException) when (waited.Elapsed < SlowClusterTimeout)
-            {
-                await Task.Delay(250);
-            }
-        }
     }
 
     /// <summary>

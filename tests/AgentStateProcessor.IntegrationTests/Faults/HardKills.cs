@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.IntegrationTests.Pipeline;
+using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.Simulation;
 using Confluent.Kafka;
@@ -128,6 +129,9 @@ internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics top
         return source.Offset.Value >= resumedAt;
     }
 
+    /// <summary>An input position as the ledger takes it.</summary>
+    public static TopicPartitionOffset PositionOf(InputPosition position) => new(position.Topic, position.Partition, position.Offset);
+
     /// <summary>
     /// Splits records read from a tracked output topic into committed work and the copies killed runs
     /// wrote for input they never committed (listed by run, 1-based).
@@ -181,19 +185,69 @@ internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics top
     }
 }
 
-/// <summary>How the dead letters of a run with kills add up.</summary>
-/// <param name="ExtraCopiesByRun">Per killed run (1-based), the dead letters it wrote for input it never committed.</param>
-internal sealed record DeadLetterAccount(int Malformed, int DeadLetters, int Committed, IReadOnlyDictionary<int, int> ExtraCopiesByRun)
+/// <summary>The records killed runs wrote for input they never committed, counted per run (1-based).</summary>
+internal sealed record ExtraCopies(IReadOnlyDictionary<int, int> ByRun)
 {
-    public int ExtraCopies => ExtraCopiesByRun.Values.Sum();
+    public static ExtraCopies Of<T>(IEnumerable<(int Run, T Record)> uncommitted) =>
+        new(uncommitted.GroupBy(copy => copy.Run).ToDictionary(run => run.Key, run => run.Count()));
 
+    public int Count => ByRun.Values.Sum();
+
+    /// <summary>E.g. "7 extra copies from killed runs' uncommitted work (run 2: 5, run 4: 2)".</summary>
     public override string ToString() =>
-        $"{Malformed} malformed records, {DeadLetters} dead letters: {Committed} committed (one each), {ExtraCopies} extra copies from killed runs' uncommitted work" +
-        (ExtraCopies == 0 ? "" : $" ({string.Join(", ", ExtraCopiesByRun.OrderBy(r => r.Key).Select(r => $"run {r.Key}: {r.Value}"))})");
+        $"{Count} extra copies from killed runs' uncommitted work" +
+        (Count == 0 ? "" : $" ({string.Join(", ", ByRun.OrderBy(r => r.Key).Select(r => $"run {r.Key}: {r.Value}"))})");
+}
+
+/// <summary>How the dead letters of a run with kills add up.</summary>
+internal sealed record DeadLetterAccount(int Malformed, int DeadLetters, int Committed, ExtraCopies Extra)
+{
+    public override string ToString() => $"{Malformed} malformed records, {DeadLetters} dead letters: {Committed} committed (one each), {Extra}";
+}
+
+/// <summary>How the change records of a run with kills add up.</summary>
+/// <param name="SameBytesAsCommitted">How many of the extra copies are the committed change of their source, byte for byte.</param>
+internal sealed record ChangeAccount(int Expected, int Committed, ExtraCopies Extra, int SameBytesAsCommitted)
+{
+    public override string ToString() =>
+        $"{Expected} state changes in the fold: {Committed} committed (one each, in order per agent), {Extra}" +
+        (Extra.Count == 0 ? "" : $", {SameBytesAsCommitted} of them byte-identical to the committed change");
 }
 
 internal static class HardKillAssert
 {
+    /// <summary>
+    /// The committed change records are exactly the fold's changes (<see cref="PipelineAssert.ChangesMatch(IReadOnlyList{Domain.AgentStateChange}, IReadOnlyList{ChangeRecord}, bool)"/>:
+    /// per agent, in order, field by field, none missing, none doubled), and every other copy is
+    /// explained: a killed run wrote it for input at or after the position its successor resumed
+    /// from, keyed and placed as the change it redoes, and it is the committed change of its source
+    /// byte for byte (the redo made the same change) or else equals the fold's change there.
+    /// </summary>
+    public static ChangeAccount EveryChangeTheFolds(ReferenceRun reference, string changeTopic, IReadOnlyList<ChangeRecord> changes, HardKillLedger ledger)
+    {
+        var (committed, uncommitted) = ledger.SplitByCommit(changes, change => change.WrittenAt(changeTopic), change => HardKillLedger.PositionOf(change.Change.Source));
+        PipelineAssert.ChangesMatch(reference.Changes, committed);
+
+        var expected = reference.Changes.ToDictionary(change => change.Source);
+        var committedBySource = committed.ToDictionary(change => change.Change.Source);
+        var sameBytes = 0;
+        var unexplained = new List<string>();
+        foreach (var (run, copy) in uncommitted)
+        {
+            var where = $"[{copy.Partition}]@{copy.Offset} from run {run} (source {copy.Change.Source})";
+            if (!expected.TryGetValue(copy.Change.Source, out var change)) unexplained.Add($"{where}: the fold made no change there");
+            else if (copy.Key != change.Key || copy.Partition != change.Source.Partition) unexplained.Add($"{where}: key {copy.Key} on partition {copy.Partition} for {change.Key}");
+            else if (committedBySource[change.Source].Value.AsSpan().SequenceEqual(copy.Value)) sameBytes++;
+            else if (PipelineAssert.Json(copy.Change) != PipelineAssert.Json(change))
+            {
+                unexplained.Add($"{where}{Environment.NewLine}    expected {PipelineAssert.Json(change)}{Environment.NewLine}    actual   {PipelineAssert.Json(copy.Change)}");
+            }
+        }
+        Assert.True(unexplained.Count == 0,
+            $"{unexplained.Count} of {uncommitted.Count} extra change copies are not the change of their source, e.g.:{Environment.NewLine}{string.Join(Environment.NewLine, unexplained.Take(5))}");
+        return new ChangeAccount(reference.Changes.Count, committed.Count, ExtraCopies.Of(uncommitted), sameBytes);
+    }
+
     /// <summary>
     /// Every malformed record has exactly one dead letter from committed work (original bytes, code
     /// and reason), and every other copy is explained: a killed run wrote it for input at or after
@@ -204,14 +258,13 @@ internal static class HardKillAssert
         var expected = reference.DeadLetters.ToDictionary(letter => letter.Record.Position);
         var (committed, uncommitted) = ledger.SplitByCommit(deadLetters, letter => letter.TopicPartitionOffset, PipelineAssert.DeadLetterSource);
         var unexplained = uncommitted
-            .Select(copy => (copy.Run, copy.Record, Source: PipelineAssert.DeadLetterSource(copy.Record), Code: PipelineAssert.Header(copy.Record.Message.Headers, RecordHeaders.ErrorCode)))
+            .Select(copy => (copy.Run, copy.Record, Source: PipelineAssert.DeadLetterSource(copy.Record), Code: PipelineAssert.DeadLetterCode(copy.Record)))
             .Where(copy => !expected.TryGetValue(copy.Source, out var malformed) || malformed.Code != copy.Code)
             .Select(copy => $"{copy.Record.TopicPartitionOffset} from run {copy.Run}: source {copy.Source}, code {copy.Code}")
             .ToList();
         Assert.True(unexplained.Count == 0, $"{unexplained.Count} extra dead letters name no malformed record with their code: {string.Join("; ", unexplained.Take(5))}");
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, committed);
-        return new DeadLetterAccount(reference.DeadLetters.Count, deadLetters.Count, committed.Count,
-            uncommitted.GroupBy(copy => copy.Run).ToDictionary(run => run.Key, run => run.Count()));
+        return new DeadLetterAccount(reference.DeadLetters.Count, deadLetters.Count, committed.Count, ExtraCopies.Of(uncommitted));
     }
 }
 

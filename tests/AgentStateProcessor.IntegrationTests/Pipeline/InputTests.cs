@@ -72,7 +72,7 @@ public sealed class InputTests(MockClusterFixture fixture) : IClassFixture<MockC
         Assert.Null(dn.Value.State.AgentId);
         var deadLetters = SnapshotTopics.ReadAll(fixture.BootstrapServers, topics.DeadLetters);
         Assert.Equal([IntakeCodes.NoAgentKey, IntakeCodes.NoAgentKey],
-            deadLetters.Select(d => PipelineAssert.Header(d.Message.Headers, Kafka.RecordHeaders.ErrorCode)));
+            deadLetters.Select(PipelineAssert.DeadLetterCode));
         Assert.Equal(
             new[] { login[0].Value!, ready[0].Value! }.Select(Convert.ToHexString).Order(),
             deadLetters.Select(d => Convert.ToHexString(d.Message.Value!)).Order());

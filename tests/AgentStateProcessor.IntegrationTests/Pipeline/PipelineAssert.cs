@@ -33,9 +33,13 @@ internal static class PipelineAssert
     /// </param>
     /// <param name="registry">For changes in the Confluent wire format.</param>
     public static void ChangesMatch(IReadOnlyList<AgentStateChange> expected, string bootstrapServers, string changeTopic,
-        bool abortedCopiesVisible = false, ISchemaRegistryClient? registry = null)
+        bool abortedCopiesVisible = false, ISchemaRegistryClient? registry = null) =>
+        ChangesMatch(expected, SnapshotTopics.ReadChanges(bootstrapServers, changeTopic, registry), abortedCopiesVisible);
+
+    /// <inheritdoc cref="ChangesMatch(IReadOnlyList{AgentStateChange}, string, string, bool, ISchemaRegistryClient?)"/>
+    /// <param name="actual">Change records already read, in partition then offset order.</param>
+    public static void ChangesMatch(IReadOnlyList<AgentStateChange> expected, IReadOnlyList<ChangeRecord> actual, bool abortedCopiesVisible = false)
     {
-        var actual = SnapshotTopics.ReadChanges(bootstrapServers, changeTopic, registry);
         var problems = new List<string>();
         var misplaced = actual.Where(r => r.Key != r.Change.Key || r.Partition != r.Change.Source.Partition).ToList();
         if (misplaced.Count > 0)
@@ -79,7 +83,8 @@ internal static class PipelineAssert
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    private static string Json(AgentStateChange change) => Json(AgentStateChangeMapper.ToRecord(change));
+    /// <summary>A change as plain JSON of its Avro record: equal strings mean equal in every field.</summary>
+    public static string Json(AgentStateChange change) => Json(AgentStateChangeMapper.ToRecord(change));
 
     private static string Json(Avro.Generic.GenericRecord snapshot)
     {
@@ -137,7 +142,7 @@ internal static class PipelineAssert
             var where = $"dead letter of {letter.Record.Position}";
             Assert.True(SameBytes(letter.Record.Key is null ? null : Encoding.UTF8.GetBytes(letter.Record.Key), record.Message.Key), $"{where}: key bytes changed");
             Assert.True(SameBytes(letter.Record.Value, record.Message.Value), $"{where}: value bytes changed");
-            Assert.Equal((where, letter.Code), (where, Header(record.Message.Headers, RecordHeaders.ErrorCode)));
+            Assert.Equal((where, letter.Code), (where, DeadLetterCode(record)));
             Assert.Equal((where, letter.Reason), (where, Header(record.Message.Headers, RecordHeaders.ErrorReason)));
         }
     }
@@ -169,6 +174,9 @@ internal static class PipelineAssert
             .GroupBy(DeadLetterSource)
             .Select(copies => copies.Last())
             .ToList();
+
+    /// <summary>The error code a dead letter carries in its headers.</summary>
+    public static string? DeadLetterCode(ConsumeResult<byte[]?, byte[]?> deadLetter) => Header(deadLetter.Message.Headers, RecordHeaders.ErrorCode);
 
     /// <summary>The input position a dead letter names in its headers.</summary>
     public static TopicPartitionOffset DeadLetterSource(ConsumeResult<byte[]?, byte[]?> deadLetter)

@@ -132,7 +132,7 @@ public abstract class PipelineScenarios<TCluster>(TCluster cluster) where TClust
         var deadLetters = SnapshotTopics.ReadAll(BootstrapServers, topics.DeadLetters);
         Assert.Equal(
             [IntakeCodes.TooLarge, IntakeCodes.EmptyValue, IntakeCodes.NoTenant, IntakeCodes.UnknownSchemaId, ValidationErrorCodes.MalformedJson],
-            deadLetters.OrderBy(d => d.Offset.Value).Select(d => PipelineAssert.Header(d.Message.Headers, Kafka.RecordHeaders.ErrorCode)));
+            deadLetters.OrderBy(d => d.Offset.Value).Select(PipelineAssert.DeadLetterCode));
         PipelineAssert.ExactDeadLetters(ReferenceRun.Of(input, SmallMessageLimit).DeadLetters, deadLetters);
         var agent = SnapshotTopics.ReadAgents(BootstrapServers, topics.AgentSnapshots)[key];
         Assert.Equal((AgentStatus.LoggedIn, "1001", 1L, input[^1].Position.Offset.Value), (agent.State.State, agent.State.Dn, agent.State.EventCount, agent.State.Source.Offset));

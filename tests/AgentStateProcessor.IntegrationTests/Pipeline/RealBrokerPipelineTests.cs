@@ -115,11 +115,11 @@ public sealed class RealBrokerPipelineTests(RealBrokerFixture fixture)
     /// letters apart from committed ones; a real broker hides them from read_committed readers.
     /// </remarks>
     [SkippableFact]
-    public async Task Processors_killed_at_random_moments_while_input_arrives_leave_every_snapshot_a_fold_to_its_source_and_exactly_one_dead_letter_per_malformed_record()
+    public async Task Processors_killed_at_random_moments_while_input_arrives_leave_every_snapshot_a_fold_to_its_source_exactly_one_dead_letter_per_malformed_record_and_exactly_the_folds_changes()
     {
         SkipUnlessAvailable();
         var topics = PipelineTopics.Create(Cluster, inputPartitions: 3, dnPartitions: 3);
-        var (ledger, input) = await HardKillScenario.RunAsync(BootstrapServers, topics, kills: 5, seed: 57, log: _ => { });
+        var (ledger, input) = await HardKillScenario.RunAsync(BootstrapServers, topics, kills: 5, seed: 57, log: _ => { }, topics.AgentStateChanges);
 
         var reference = ReferenceRun.Of(input);
         Assert.Equal(5, ledger.Runs.Count);
@@ -129,5 +129,8 @@ public sealed class RealBrokerPipelineTests(RealBrokerFixture fixture)
         PipelineAssert.EveryDnSnapshotIsTheFoldUpToItsSource(reference, SnapshotTopics.ReadEveryDn(BootstrapServers, topics.DnSnapshots));
         Assert.NotEmpty(reference.DeadLetters);
         PipelineAssert.ExactDeadLetters(reference.DeadLetters, SnapshotTopics.ReadAll(BootstrapServers, topics.DeadLetters));
+        // The killed runs' aborted changes stay hidden: exactly the fold's changes, no extra copy.
+        Assert.NotEmpty(reference.Changes);
+        PipelineAssert.ChangesMatch(reference.Changes, BootstrapServers, topics.AgentStateChanges);
     }
 }

@@ -11,10 +11,16 @@ using Confluent.SchemaRegistry;
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
 /// <summary>One snapshot record read back: the state it decodes to and where and how it was written.</summary>
-internal sealed record Snapshot<TState>(string Key, TState State, int Partition, long Offset, byte[] Value);
+internal sealed record Snapshot<TState>(string Key, TState State, int Partition, long Offset, byte[] Value)
+{
+    public TopicPartitionOffset WrittenAt(string topic) => new(topic, Partition, Offset);
+}
 
 /// <summary>One record of the change topic read back: the change it decodes to and where and how it was written.</summary>
-internal sealed record ChangeRecord(string? Key, AgentStateChange Change, int Partition, long Offset, byte[] Value);
+internal sealed record ChangeRecord(string? Key, AgentStateChange Change, int Partition, long Offset, byte[] Value)
+{
+    public TopicPartitionOffset WrittenAt(string topic) => new(topic, Partition, Offset);
+}
 
 /// <summary>
 /// Reads a snapshot topic the way a downstream consumer does (read_committed, from the beginning)
