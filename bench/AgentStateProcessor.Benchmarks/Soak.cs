@@ -60,7 +60,7 @@ internal static class Soak
         Print($"soak: {minutes} min at {rate:N0} events/s (the embedded default's simulator and processor, one process), a sample every {sampleSeconds} s, into {directory}");
         Print($"soak: started {started:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         var csv = new StringBuilder().AppendJoin(',', Sample.CsvHeader).AppendLine();
-        Print($"{"elapsed",7} {"input/s",8} {"commit/s",8} {"in lag",7} {"rep lag",7} {"dropped",7} {"retained",9} {"agent p99",9} {"DN p99",7} {"RSS MB",7} {"heap MB",7} {"CPU %",6} {"mock %",6} {"load",5}");
+        Print($"{"elapsed",7} {"input/s",8} {"commit/s",8} {"in lag",7} {"rep lag",7} {"dropped",7} {"retained",9} {"agent p99",9} {"DN p99",7} {"RSS MB",7} {"anon MB",7} {"heap MB",7} {"CPU %",6} {"mock %",6} {"load",5}");
 
         await host.StartAsync();
         var samples = new List<Sample>();
@@ -75,7 +75,7 @@ internal static class Soak
                 var sample = Sample.Between(previous, now);
                 samples.Add(sample);
                 previous = now;
-                Print($"{sample.ElapsedSeconds,7:N0} {sample.InputPerSecond,8:N0} {sample.CommittedPerSecond,8:N0} {sample.InputLag,7:N0} {sample.RepartitionLag,7:N0} {sample.Dropped,7:N0} {sample.MockRetainedRecords,9:N0} {Millis(sample.AgentFreshnessP99Ms),9} {Millis(sample.DnFreshnessP99Ms),7} {sample.ResidentMb,7:N0} {sample.HeapMb,7:N1} {sample.CpuPercent,6:N0} {sample.MockCpuPercent,6:N0} {sample.Load,5:N2}");
+                Print($"{sample.ElapsedSeconds,7:N0} {sample.InputPerSecond,8:N0} {sample.CommittedPerSecond,8:N0} {sample.InputLag,7:N0} {sample.RepartitionLag,7:N0} {sample.Dropped,7:N0} {sample.MockRetainedRecords,9:N0} {Millis(sample.AgentFreshnessP99Ms),9} {Millis(sample.DnFreshnessP99Ms),7} {sample.ResidentMb,7:N0} {sample.AnonymousResidentMb,7:N0} {sample.HeapMb,7:N1} {sample.CpuPercent,6:N0} {sample.MockCpuPercent,6:N0} {sample.Load,5:N2}");
                 csv.AppendJoin(',', sample.CsvFields()).AppendLine();
                 await File.WriteAllTextAsync(csvPath, csv.ToString());
             }
@@ -115,28 +115,29 @@ internal static class Soak
                 input.Sum(w => w.High.Value), inputCommitted.Sum(),
                 repartition.Sum(w => w.High.Value), repartitionCommitted.Sum(),
                 dropped, retained, metrics.AgentFreshness.Summary(), metrics.DnFreshness.Summary(),
-                ResidentBytes(), GC.GetGCMemoryInfo().HeapSizeBytes, ProcessCpu(), MockThreadCpu());
+                ResidentBytes(), AnonymousResidentBytes(), GC.GetGCMemoryInfo().HeapSizeBytes, ProcessCpu(), MockThreadCpu());
         }
     }
 }
 
 internal sealed record Observation(TimeSpan Elapsed, long InputEnd, long InputCommitted, long RepartitionEnd, long RepartitionCommitted,
     long Dropped, long MockRetainedRecords, LatencySummary AgentFreshness, LatencySummary DnFreshness,
-    long ResidentBytes, long HeapBytes, TimeSpan Cpu, TimeSpan MockCpu);
+    long ResidentBytes, double AnonymousResidentBytes, long HeapBytes, TimeSpan Cpu, TimeSpan MockCpu);
 
 /// <summary>
 /// One soak sample: rates over the interval since the previous one, the rest as observed at its end. Freshness
 /// is the p99 of the processor's most recent snapshots (its window of 4,096 per kind, as on the progress line);
-/// NaN before any snapshot was visible. The heap is the managed heap's size at the last garbage collection.
+/// NaN before any snapshot was visible. Resident memory is given whole and in its anonymous part (without mapped files);
+/// the heap is the managed heap's size at the last garbage collection.
 /// </summary>
 internal sealed record Sample(double ElapsedSeconds, double InputPerSecond, double CommittedPerSecond, long InputLag, long RepartitionLag,
-    long Dropped, long MockRetainedRecords, double AgentFreshnessP99Ms, double DnFreshnessP99Ms, double ResidentMb, double HeapMb,
+    long Dropped, long MockRetainedRecords, double AgentFreshnessP99Ms, double DnFreshnessP99Ms, double ResidentMb, double AnonymousResidentMb, double HeapMb,
     double CpuPercent, double MockCpuPercent, double Load)
 {
     public static readonly string[] CsvHeader =
     [
         "elapsed_s", "input_per_s", "committed_per_s", "input_lag", "repartition_lag", "dropped", "mock_retained_records",
-        "agent_freshness_p99_ms", "dn_freshness_p99_ms", "rss_mb", "heap_mb", "cpu_pct", "mock_cpu_pct", "load1",
+        "agent_freshness_p99_ms", "dn_freshness_p99_ms", "rss_mb", "rss_anon_mb", "heap_mb", "cpu_pct", "mock_cpu_pct", "load1",
     ];
 
     public double ElapsedMinutes => ElapsedSeconds / 60;
@@ -155,6 +156,7 @@ internal sealed record Sample(double ElapsedSeconds, double InputPerSecond, doub
             now.AgentFreshness.Samples == 0 ? double.NaN : now.AgentFreshness.P99Ms,
             now.DnFreshness.Samples == 0 ? double.NaN : now.DnFreshness.P99Ms,
             now.ResidentBytes / 1_048_576.0,
+            now.AnonymousResidentBytes / 1_048_576.0,
             now.HeapBytes / 1_048_576.0,
             100 * (now.Cpu - previous.Cpu).TotalSeconds / seconds,
             100 * (now.MockCpu - previous.MockCpu).TotalSeconds / seconds,
@@ -165,6 +167,6 @@ internal sealed record Sample(double ElapsedSeconds, double InputPerSecond, doub
         new[]
         {
             ElapsedSeconds, InputPerSecond, CommittedPerSecond, InputLag, RepartitionLag, Dropped, MockRetainedRecords,
-            AgentFreshnessP99Ms, DnFreshnessP99Ms, ResidentMb, HeapMb, CpuPercent, MockCpuPercent, Load,
+            AgentFreshnessP99Ms, DnFreshnessP99Ms, ResidentMb, AnonymousResidentMb, HeapMb, CpuPercent, MockCpuPercent, Load,
         }.Select(v => double.IsNaN(v) ? "" : v.ToString("0.##", CultureInfo.InvariantCulture));
 }

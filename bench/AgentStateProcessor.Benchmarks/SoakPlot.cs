@@ -4,8 +4,8 @@ namespace AgentStateProcessor.Benchmarks;
 
 /// <summary>
 /// The soak's samples as one PNG of four panels over time: records/s (with the load average), committed lag,
-/// freshness p99, and resident memory with the managed heap, the second half's fitted line drawn over the
-/// resident memory. ScottPlot draws with SkiaSharp, whose Linux native library without dependencies comes with it.
+/// freshness p99, and resident memory (whole and anonymous) with the managed heap, the second half's fitted line
+/// drawn over the anonymous resident memory. ScottPlot draws with SkiaSharp, whose Linux native library without dependencies comes with it.
 /// </summary>
 internal static class SoakPlot
 {
@@ -43,12 +43,14 @@ internal static class SoakPlot
 
         var memory = panels[3];
         Line(memory, minutes, samples.Select(s => s.ResidentMb), "resident (RSS)");
-        var fit = summary.ResidentPerMinute;
+        Line(memory, minutes, samples.Select(s => s.AnonymousResidentMb), "resident, anonymous");
+        var fit = summary.AnonymousResidentPerMinute;
         if (!double.IsNaN(fit.Slope))
         {
             var fitted = memory.Add.Line(summary.SecondHalfFromMinutes, fit.At(summary.SecondHalfFromMinutes), minutes[^1], fit.At(minutes[^1]));
-            fitted.LegendText = $"RSS fit, second half: {fit.Slope * 60:N1} MB/hour";
+            fitted.LegendText = $"anonymous fit, second half: {fit.Slope * 60:N1} MB/hour";
             fitted.LineWidth = 2;
+            fitted.LineColor = Colors.Black;
             fitted.LinePattern = LinePattern.Dashed;
         }
         var heap = Line(memory, minutes, samples.Select(s => s.HeapMb), "managed heap (right)");
