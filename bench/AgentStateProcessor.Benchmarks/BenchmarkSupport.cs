@@ -107,6 +107,21 @@ internal static class BenchmarkSupport
     }
 
     /// <summary>
+    /// The anonymous part of the resident set (<c>RssAnon</c> in /proc/self/status; NaN elsewhere): heap, native
+    /// allocations and stacks, without the mapped files (the runtime's and the libraries' code) that the kernel drops
+    /// and reloads under memory pressure from other processes. A leak shows here.
+    /// </summary>
+    public static double AnonymousResidentBytes()
+    {
+        const string field = "RssAnon:";
+        if (!File.Exists("/proc/self/status")) return double.NaN;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is not null && long.TryParse(line[field.Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb)
+            ? kb * 1024.0
+            : double.NaN;
+    }
+
+    /// <summary>
     /// CPU time of this process's threads, summed by thread name (from /proc; empty elsewhere). librdkafka
     /// names its threads, so the mock cluster's shows apart from the clients' and .NET's.
     /// </summary>

@@ -14,8 +14,9 @@ const string Usage = """
       sustained [--seconds N] [--agents N] [--commit-interval MS]
                                  highest input rate with bounded lag: processor, exactly-once forwarder, two instances (default 60 s windows)
       restore [--agents N]       snapshots restored per second on assignment (default 100000 agents' and DNs' snapshots)
-      embedded [--minutes N] [--sample-seconds N] [--rate N] [--csv PATH]
-                                 the embedded default sampled over time: records/s, lag, memory, CPU (default 30 min, every 30 s, 2000 events/s)
+      soak [--minutes N] [--rate N] [--sample-seconds N] [--out DIR]
+                                 the embedded default at a steady rate, sampled over time: records/s, lag, freshness, memory;
+                                 CSV, summary and PNG plot into DIR (default 30 min, 2000 events/s, every 5 s; scripts/soak.sh)
     BenchmarkDotNet options (e.g. --filter '*Validate*') may follow validation, fold and snapshots.
     """;
 
@@ -31,7 +32,7 @@ try
         ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--rate", "--agents", "--commit-interval", "--fetch-wait", "--reader-fetch-wait")),
         ["sustained", .. var rest] => await SustainedThroughput.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--agents", "--commit-interval")),
         ["restore", .. var rest] => await RestoreBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--agents")),
-        ["embedded", .. var rest] => await EmbeddedSteadiness.RunAsync(SubcommandOptions.Parse(rest, "--minutes", "--sample-seconds", "--rate", "--csv")),
+        ["soak", .. var rest] => await Soak.RunAsync(SubcommandOptions.Parse(rest, "--minutes", "--rate", "--sample-seconds", "--out")),
         _ => Fail(Usage),
     };
 }
