@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using AgentStateProcessor.Processing.Intake;
 using Avro.Generic;
 using Confluent.Kafka;
@@ -23,6 +24,7 @@ internal sealed class RegistryAvroDecoder
     private readonly ISchemaRegistryClient _registry;
     private readonly AvroDeserializer<GenericRecord> _deserializer;
     private readonly TimeSpan? _answerWaitLimit;
+    private readonly ConcurrentDictionary<int, AvroSchema> _writerSchemas = new();
 
     /// <param name="answerWaitLimit">
     /// How long <see cref="Decode"/> blocks for the registry's answer before it reports the registry
@@ -67,10 +69,17 @@ internal sealed class RegistryAvroDecoder
         }
         var schemaId = BinaryPrimitives.ReadInt32BigEndian(value.Span[1..HeaderLength]);
 
-        GenericRecord? record;
+        GenericRecord? record = null;
+        string? overrun;
         try
         {
-            record = await _deserializer.DeserializeAsync(value, isNull: false, new SerializationContext(MessageComponentType.Value, topic)).ConfigureAwait(false);
+            // Apache.Avro, under the deserializer, allocates what a length prefix announces before reading it.
+            var writer = await WriterSchema(schemaId).ConfigureAwait(false);
+            overrun = AvroBodyBounds.FindOverrun(writer, value.Span[HeaderLength..]);
+            if (overrun is null)
+            {
+                record = await _deserializer.DeserializeAsync(value, isNull: false, new SerializationContext(MessageComponentType.Value, topic)).ConfigureAwait(false);
+            }
         }
         catch (ConfluentRegistryException e) when (e.ErrorCode == SchemaRegistryFailures.SchemaNotFoundErrorCode)
         {
@@ -95,9 +104,18 @@ internal sealed class RegistryAvroDecoder
             return await BodyFailure(schemaId, $"{e.GetType().Name}: {e.Message}", e).ConfigureAwait(false);
         }
 
+        if (overrun is not null) return await BodyFailure(schemaId, overrun, null).ConfigureAwait(false);
         return record is not null
             ? FramedAvroResult.Decoded(record)
             : await BodyFailure(schemaId, "the body decoded to nothing", null).ConfigureAwait(false);
+    }
+
+    /// <summary>Parsed once per id; the client caches the registry's answer under the key the deserializer uses.</summary>
+    private async Task<AvroSchema> WriterSchema(int schemaId)
+    {
+        if (_writerSchemas.TryGetValue(schemaId, out var known)) return known;
+        var registered = await _registry.GetSchemaBySubjectAndIdAsync(null, schemaId).ConfigureAwait(false);
+        return _writerSchemas.GetOrAdd(schemaId, AvroSchema.Parse(registered.SchemaString));
     }
 
     /// <summary>The request the deserializer makes for an id it has not cached; its answer is cached under the same key.</summary>

@@ -248,4 +248,28 @@ public sealed class IntakeAvroTests
         Assert.Equal(ValidationErrorCodes.MalformedJson, result.Code);
         Assert.Equal(0, decoderCalls);
     }
+
+    /// <summary>
+    /// A framed login with three bytes of its Server text deleted, found by the byte mutation test: ThisDN's length
+    /// is then read from the event time's bytes, and Apache.Avro allocated 1.2 GB for it before failing to read it.
+    /// </summary>
+    private const string LoginWithALengthFromTheTimeBytes =
+        "00000000111E4576656E744167656E744C6F67696E1865727665722D310835303031A0D2B48FC9CFB006020E6167656E743432020E74656E616E7431020214726561736F6E436F64650454000000020838303031";
+
+    [Fact]
+    public void A_length_beyond_the_value_is_a_dead_letter_before_anything_of_that_length_is_allocated()
+    {
+        var intake = IntakeKnowing(LoginSchemaId, LoginSchema);
+        var value = Convert.FromHexString(LoginWithALengthFromTheTimeBytes);
+        intake.Read(Inputs.Bytes(FramedLogin()));
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var result = intake.Read(Inputs.Bytes(value));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.Equal(IntakeOutcome.DeadLetter, result.Outcome);
+        Assert.Equal(IntakeCodes.AvroDecodeFailed, result.Code);
+        Assert.Contains("field 'ThisDN': string of", result.Reason);
+        Assert.True(allocated < 1024 * 1024, $"{allocated} bytes allocated to read a value of {value.Length}");
+    }
 }

@@ -30,7 +30,7 @@ internal static class AvroInputs
 
     /// <summary>
     /// Decodes with the writer schema registered under the value's id: unknown ids, non-record
-    /// schemas and bodies Apache.Avro cannot read (or leaves bytes of) are the decoder's failures.
+    /// schemas, bodies whose lengths overrun them and bodies Apache.Avro cannot read (or leaves bytes of) are the decoder's failures.
     /// </summary>
     public static FramedAvroDecoder Decoder(IReadOnlyDictionary<int, Schema> writerSchemas) => (value, _) =>
     {
@@ -42,6 +42,10 @@ internal static class AvroInputs
         if (schema is not RecordSchema record)
         {
             return FramedAvroResult.Failed(IntakeCodes.NotAnEventRecord, $"schema id {schemaId} is not a record schema");
+        }
+        if (AvroBodyBounds.FindOverrun(record, value.Span[5..]) is { } overrun)
+        {
+            return FramedAvroResult.Failed(IntakeCodes.AvroDecodeFailed, overrun);
         }
         using var body = new MemoryStream(value[5..].ToArray());
         try
