@@ -143,6 +143,20 @@ public sealed class RegistryAvroDecoderTests : IAsyncLifetime
         Assert.Contains($"schema id {id}", result.Reason);
     }
 
+    /// <summary>Apache.Avro, under Confluent's deserializer, would allocate 1 GiB for the length before reading it.</summary>
+    [Theory]
+    [InlineData("\"string\"", "string of 1073741824 bytes, but only 1 remain")]
+    [InlineData("{\"type\":\"map\",\"values\":\"string\"}", "map block of 1073741824 items, but only 1 bytes remain")]
+    public void A_length_or_count_beyond_the_body_is_avro_decode_failed_before_the_deserializer_reads_it(string fieldType, string overrun)
+    {
+        var id = _server.Register(Subject, $$"""{"type":"record","name":"Tiny","fields":[{"name":"s","type":{{fieldType}}}]}""");
+
+        var result = new RegistryAvroDecoder(Client()).Decode(Framed(id, 0x80, 0x80, 0x80, 0x80, 0x08, 0x41), InputTopic);
+
+        Assert.Equal(IntakeCodes.AvroDecodeFailed, result.Code);
+        Assert.Equal($"schema id {id}: field 's': {overrun}", result.Reason);
+    }
+
     [Fact]
     public void Bytes_after_the_record_are_ignored_as_confluents_deserializer_does()
     {
