@@ -8,6 +8,7 @@ public sealed class IntakeMutationTests
 {
     private const int MutationsPerRecord = 12_000;
     private const int FrameHeaderLength = 5;
+    private const long MaxAllocationPerRead = 16 * 1024 * 1024;
     // JSON structure, number and literal starts, the Confluent magic byte, and bytes that are never valid UTF-8.
     private static readonly byte[] InterestingBytes = [.. "{}[]\":,0-.eE\\ntf"u8, 0x00, 0x80, 0xC3, 0xFF, 0x7F];
 
@@ -55,6 +56,7 @@ public sealed class IntakeMutationTests
     private static IntakeResult ReadWithoutThrowing(EventIntake intake, byte[] value, string? key)
     {
         IntakeResult result;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         try
         {
             result = intake.Read(Inputs.Bytes(value, key));
@@ -64,6 +66,9 @@ public sealed class IntakeMutationTests
             Assert.Fail($"Read threw on {Convert.ToHexString(value)}:\n{e}");
             throw;
         }
+        // A length prefix read from the wrong bytes must not become an allocation of its size.
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.True(allocated < MaxAllocationPerRead, $"reading {Convert.ToHexString(value)} allocated {allocated} bytes");
 
         if (result.Outcome == IntakeOutcome.Event)
         {
