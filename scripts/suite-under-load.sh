@@ -50,7 +50,8 @@ for i in $(seq 1 "$runs"); do
   skipped=$(grep -E '^[0-9]+ skipped$' "$out/run-$i.log" | tail -n 1)
   line="run $i: exit $status, ${totals:-no totals}, ${skipped:-no skip line}, ${seconds} s, load average at start $load_before, at end $(cut -d' ' -f1 /proc/loadavg)"
   echo "$line" | tee -a "$summary"
-  if [ "$status" -eq 0 ]; then green=$((green + 1)); else grep -E '^\s+Failed ' "$out/run-$i.log" | head -n 20 | tee -a "$summary"; fi
+  if [ "$status" -eq 0 ]; then green=$((green + 1))
+  else grep -E '^\s+Failed |Test host process crashed|Test Run Aborted' "$out/run-$i.log" | head -n 20 | tee -a "$summary"; fi
   rm -rf "$clone"
 done
 echo "$green of $runs runs green (commit $commit)" | tee -a "$summary"
