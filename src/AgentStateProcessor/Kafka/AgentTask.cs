@@ -22,6 +22,10 @@ internal sealed class AgentTask(TopicPartition source, string snapshotTopic, lon
     protected override GenericRecord ToSnapshot(AgentState state) => SnapshotMapper.ToRecord(state);
     protected override AgentState FromSnapshot(GenericRecord snapshot) => SnapshotMapper.ToAgentState(snapshot);
 
+    protected override bool FromUncommittedWork(AgentState state) =>
+        state.Source.Partition == Source.Partition.Value && state.Source.Offset >= CommittedOffset
+        && string.Equals(state.Source.Topic, Source.Topic, StringComparison.Ordinal);
+
     protected override void ProcessRecord(ConsumeResult<byte[]?, byte[]?> record)
     {
         var message = record.Message;
