@@ -14,6 +14,8 @@ public class ChartValidationTests
     [InlineData("kafka.tls.ca.existingSecret=ca", "not Ssl or SaslSsl")]
     [InlineData("probes.startup.failureThreshold=20", "startup probe allows 100s")]
     [InlineData("keda.enabled=true,keda.minReplicaCount=0", "minReplicaCount")]
+    [InlineData("schemaRegistry.url=http://registry:8081,schemaRegistry.outageRetryBackoff=5s", "schemaRegistry.outageRetryBackoff: Does not match pattern")]
+    [InlineData("schemaRegistry.url=http://registry:8081,schemaRegistry.maxRetries=-1", "schemaRegistry.maxRetries: Must be greater than or equal to 0")]
     public void Refuses(string settings, string reason)
     {
         var result = Helm.TryTemplate("--set", settings);

@@ -41,8 +41,16 @@ Processing__Guarantee: {{ .Values.processing.guarantee | quote }}
 Processing__CommitInterval: {{ .Values.processing.commitInterval | quote }}
 Processing__RestoreTimeout: {{ .Values.processing.restoreTimeout | quote }}
 Processing__MaxMessageBytes: {{ int64 .Values.processing.maxMessageBytes | toString | quote }}
-{{- if .Values.schemaRegistry.url }}
-SchemaRegistry__Url: {{ .Values.schemaRegistry.url | quote }}
+{{- with .Values.schemaRegistry }}
+{{- if .url }}
+SchemaRegistry__Url: {{ .url | quote }}
+SchemaRegistry__RequestTimeout: {{ .requestTimeout | quote }}
+SchemaRegistry__MaxRetries: {{ int .maxRetries | toString | quote }}
+SchemaRegistry__RetryBackoff: {{ .retryBackoff | quote }}
+SchemaRegistry__RetryBackoffMax: {{ .retryBackoffMax | quote }}
+SchemaRegistry__OutageRetryBackoff: {{ .outageRetryBackoff | quote }}
+SchemaRegistry__OutageRetryBackoffMax: {{ .outageRetryBackoffMax | quote }}
+{{- end }}
 {{- end }}
 {{- with .Values.schemaRegistry.bearerToken.logicalCluster }}
 SchemaRegistry__BearerAuthLogicalCluster: {{ . | quote }}
