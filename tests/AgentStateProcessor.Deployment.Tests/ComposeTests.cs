@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using AgentStateProcessor.Deployment.Tests.Support;
 using YamlDotNet.RepresentationModel;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Deployment.Tests;
 
 /// <summary>deploy/compose.yaml cannot run here; its topics must still match what the chart configures.</summary>
 public partial class ComposeTests
 {
-    private static readonly YamlMappingNode Compose = YamlNodes.LoadFile(RepositoryRoot.File("deploy", "compose.yaml"));
+    private static readonly YamlMappingNode Compose = YamlNodes.LoadFile(RepositoryRoot.PathOf("deploy", "compose.yaml"));
     private static readonly YamlMappingNode ChartValues = YamlNodes.LoadFile(Path.Combine(Helm.ChartDirectory, "values.yaml"));
 
     [Fact]

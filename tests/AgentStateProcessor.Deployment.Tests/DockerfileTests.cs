@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using AgentStateProcessor.Deployment.Tests.Support;
 using YamlDotNet.RepresentationModel;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Deployment.Tests;
 
@@ -16,7 +17,7 @@ public class DockerfileTests
     [Fact]
     public void Builds_with_the_SDK_and_runs_on_the_ASP_NET_runtime_of_the_project_s_target_framework()
     {
-        var targetFramework = XDocument.Load(RepositoryRoot.File("Directory.Build.props")).Descendants("TargetFramework").Single().Value;
+        var targetFramework = XDocument.Load(RepositoryRoot.PathOf("Directory.Build.props")).Descendants("TargetFramework").Single().Value;
         var version = targetFramework["net".Length..];
         var stages = File.Instructions.Where(i => i.Keyword == "FROM").Select(i => i.Arguments).ToList();
 
@@ -27,10 +28,10 @@ public class DockerfileTests
     public void Publishes_with_the_command_documented_as_checked()
     {
         var publish = File.PublishCommand;
-        var documented = System.IO.File.ReadAllText(RepositoryRoot.File("deploy", "README.md"));
+        var documented = System.IO.File.ReadAllText(RepositoryRoot.PathOf("deploy", "README.md"));
 
         Assert.Contains("`" + publish + "`", documented);
-        Assert.True(System.IO.File.Exists(RepositoryRoot.File(publish.Split(' ')[2].Split('/'))), publish);
+        Assert.True(System.IO.File.Exists(RepositoryRoot.PathOf(publish.Split(' ')[2].Split('/'))), publish);
         Assert.Contains($"COPY --from=build {Dockerfile.PublishDirectory} ./", File.Stage("runtime").Select(i => $"{i.Keyword} {i.Arguments}"));
         Assert.Contains($" -o {Dockerfile.PublishDirectory} ", publish);
     }
@@ -38,7 +39,7 @@ public class DockerfileTests
     [Fact]
     public void The_entry_point_runs_the_published_assembly()
     {
-        var project = RepositoryRoot.File("src", "AgentStateProcessor", "AgentStateProcessor.csproj");
+        var project = RepositoryRoot.PathOf("src", "AgentStateProcessor", "AgentStateProcessor.csproj");
 
         Assert.Empty(XDocument.Load(project).Descendants("AssemblyName"));
         Assert.Equal(["dotnet", Path.GetFileNameWithoutExtension(project) + ".dll"], File.EntryPoint);
@@ -65,14 +66,14 @@ public class DockerfileTests
     [Fact]
     public void Every_file_the_build_copies_is_admitted_by_the_dockerignore_and_build_output_is_not()
     {
-        var ignore = System.IO.File.ReadAllLines(RepositoryRoot.File(".dockerignore"))
+        var ignore = System.IO.File.ReadAllLines(RepositoryRoot.PathOf(".dockerignore"))
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
         var sources = File.Stage("build").Where(i => i.Keyword == "COPY")
             .SelectMany(i => i.Arguments.Split(' ')[..^1]).ToList();
 
         Assert.Equal("*", ignore[0]);
         Assert.All(sources, source => Assert.Contains("!" + source, ignore));
-        Assert.All(sources, source => Assert.True(Path.Exists(RepositoryRoot.File(source.TrimEnd('/'))), source));
+        Assert.All(sources, source => Assert.True(Path.Exists(RepositoryRoot.PathOf(source.TrimEnd('/'))), source));
         Assert.Contains("**/bin/", ignore);
         Assert.Contains("**/obj/", ignore);
     }

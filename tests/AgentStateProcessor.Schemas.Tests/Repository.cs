@@ -1,11 +1,11 @@
-using System.Runtime.CompilerServices;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Schemas.Tests;
 
 /// <summary>Paths in the source tree the tests were built from.</summary>
 internal static class Repository
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string TablesDirectory => Path.Combine(Root, "schemas", "tables");
 
@@ -32,18 +32,4 @@ internal static class Repository
 
     /// <summary>The path of <paramref name="path"/> relative to <c>schemas/</c>, with forward slashes, as embedded.</summary>
     public static string SchemaPathOf(string path) => Path.GetRelativePath(SchemasDirectory, path).Replace('\\', '/');
-
-    private static string FindRoot([CallerFilePath] string sourceFile = "")
-    {
-        // Builds may put their output outside the tree (--artifacts-path), so start from this source file first.
-        string[] starts = [Path.GetDirectoryName(sourceFile) ?? "", Environment.CurrentDirectory, AppContext.BaseDirectory];
-        foreach (var start in starts.Where(Directory.Exists))
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "AgentStateProcessor.sln"))) return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No AgentStateProcessor.sln above {string.Join(" or ", starts)}.");
-    }
 }

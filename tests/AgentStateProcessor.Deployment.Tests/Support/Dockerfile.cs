@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Deployment.Tests.Support;
 
 /// <summary>deploy/Dockerfile as instructions (continuation lines joined, comments dropped), grouped by stage.</summary>
 internal sealed partial class Dockerfile
 {
-    public static readonly string FilePath = RepositoryRoot.File("deploy", "Dockerfile");
+    public static readonly string FilePath = RepositoryRoot.PathOf("deploy", "Dockerfile");
 
     private Dockerfile(IReadOnlyList<Instruction> instructions) => Instructions = instructions;
 

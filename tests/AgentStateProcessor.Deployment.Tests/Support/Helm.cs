@@ -1,18 +1,19 @@
 using System.Diagnostics;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Deployment.Tests.Support;
 
 /// <summary>Runs the helm binary that scripts/install-helm.sh installs (and prints), against the chart.</summary>
 internal static class Helm
 {
-    public static readonly string ChartDirectory = RepositoryRoot.File("helm", "agent-state-processor");
+    public static readonly string ChartDirectory = RepositoryRoot.PathOf("helm", "agent-state-processor");
     public static readonly string ProductionValues = Path.Combine(ChartDirectory, "values-production.yaml");
 
     // The install script is idempotent and prints the binary's path as its last line, so a fresh
     // CI machine gets helm on first use.
     private static readonly Lazy<string> Binary = new(() =>
     {
-        var result = Run("bash", [RepositoryRoot.File("scripts", "install-helm.sh")]);
+        var result = Run("bash", [RepositoryRoot.PathOf("scripts", "install-helm.sh")]);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException("scripts/install-helm.sh failed: " + result.StandardError);

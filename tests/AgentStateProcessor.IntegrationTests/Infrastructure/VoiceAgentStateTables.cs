@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Infrastructure;
 
@@ -31,11 +32,11 @@ public sealed class VoiceAgentStateTables
 
     public static VoiceAgentStateTables Load()
     {
-        var eventFiles = Directory.GetFiles(RepositoryFiles.PathOf("schemas", "tables", "extensions"), "*.json")
-            .Prepend(RepositoryFiles.PathOf("schemas", "tables", "voice-agentstate-events.json"))
+        var eventFiles = Directory.GetFiles(RepositoryRoot.PathOf("schemas", "tables", "extensions"), "*.json")
+            .Prepend(RepositoryRoot.PathOf("schemas", "tables", "voice-agentstate-events.json"))
             .Select(path => JsonDocument.Parse(File.ReadAllBytes(path)))
             .ToList();
-        using var typesDocument = JsonDocument.Parse(File.ReadAllBytes(RepositoryFiles.PathOf("schemas", "tables", "attribute-types.json")));
+        using var typesDocument = JsonDocument.Parse(File.ReadAllBytes(RepositoryRoot.PathOf("schemas", "tables", "attribute-types.json")));
 
         var events = eventFiles.SelectMany(document => document.RootElement.GetProperty("events").EnumerateArray())
             .Select(table =>

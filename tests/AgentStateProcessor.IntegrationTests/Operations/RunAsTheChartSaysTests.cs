@@ -14,6 +14,7 @@ using AgentStateProcessor.Kafka;
 using AgentStateProcessor.Processing.Snapshots;
 using Confluent.Kafka;
 using k8s.Models;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
 

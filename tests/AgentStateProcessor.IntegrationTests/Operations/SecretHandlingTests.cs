@@ -8,6 +8,7 @@ using AgentStateProcessor.IntegrationTests.SchemaRegistry;
 using AgentStateProcessor.Kafka;
 using AgentStateProcessor.SchemaRegistry;
 using Confluent.Kafka;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Operations;
 
@@ -178,16 +179,16 @@ public sealed partial class SecretHandlingTests(MockClusterFixture cluster) : IC
     public void Shipped_configuration_files_hold_no_credential_literal()
     {
         var found = new List<string>();
-        foreach (var (name, value) in JsonSettings(RepositoryFiles.PathOf("src", "AgentStateProcessor", "appsettings.json")))
+        foreach (var (name, value) in JsonSettings(RepositoryRoot.PathOf("src", "AgentStateProcessor", "appsettings.json")))
         {
             if (CredentialName().IsMatch(name) && !string.IsNullOrEmpty(value)) found.Add($"appsettings.json {name} = {value}");
         }
-        string[] yamlFiles = [Path.Combine("deploy", "compose.yaml"), .. Directory.GetFiles(RepositoryFiles.PathOf("helm"), "values*.yaml", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(RepositoryFiles.Root, path))];
+        string[] yamlFiles = [Path.Combine("deploy", "compose.yaml"), .. Directory.GetFiles(RepositoryRoot.PathOf("helm"), "values*.yaml", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepositoryRoot.Path, path))];
         Assert.Contains(yamlFiles, file => file.EndsWith("values-production.yaml", StringComparison.Ordinal));
         foreach (var file in yamlFiles)
         {
-            foreach (var (line, number) in File.ReadLines(RepositoryFiles.PathOf(file)).Select((line, index) => (line, index + 1)))
+            foreach (var (line, number) in File.ReadLines(RepositoryRoot.PathOf(file)).Select((line, index) => (line, index + 1)))
             {
                 if (YamlSetting().Match(line) is not { Success: true } setting) continue;
                 var (name, value) = (setting.Groups["name"].Value, setting.Groups["value"].Value.Trim().Trim('"', '\''));

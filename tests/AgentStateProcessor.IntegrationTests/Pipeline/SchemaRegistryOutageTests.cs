@@ -11,6 +11,7 @@ using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
@@ -182,7 +183,7 @@ public sealed class SchemaRegistryOutageTests(MockClusterFixture fixture) : ICla
     /// <summary>The login event's schema, registered under the input's subject without a request the host could see.</summary>
     private async Task<(int Id, RecordSchema Schema)> RegisterLoginSchemaAsync(PipelineTopics topics)
     {
-        var json = await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var json = await File.ReadAllTextAsync(RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc"));
         return (_registry.Register($"{topics.Input}-value", json), (RecordSchema)Schema.Parse(json));
     }
 

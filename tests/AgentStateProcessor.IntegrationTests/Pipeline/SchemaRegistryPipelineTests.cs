@@ -12,6 +12,7 @@ using AgentStateProcessor.SchemaRegistry;
 using AgentStateProcessor.Processing.Changes;
 using AgentStateProcessor.Processing.Snapshots;
 using Confluent.Kafka;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
@@ -29,7 +30,7 @@ public sealed class SchemaRegistryPipelineTests(MockClusterFixture fixture) : IC
     public async Task Snapshots_are_framed_with_the_ids_registered_under_the_topic_subjects_and_framed_Avro_input_is_applied_or_dead_lettered_by_its_schema_id()
     {
         var topics = PipelineTopics.Create(fixture, inputPartitions: 1, dnPartitions: 1);
-        var loginJson = await File.ReadAllTextAsync(RepositoryFiles.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var loginJson = await File.ReadAllTextAsync(RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc"));
         var loginSchema = (RecordSchema)Schema.Parse(loginJson);
         var loginSchemaId = await RegisterAsync($"{topics.Input}-value", loginJson);
         var login = new GenericRecord(loginSchema);

@@ -7,6 +7,7 @@ using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using AgentStateProcessor.Processing.Snapshots;
 using Confluent.Kafka;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Pipeline;
 
@@ -18,7 +19,7 @@ namespace AgentStateProcessor.IntegrationTests.Pipeline;
 public sealed class SnapshotEvolutionPipelineTests(MockClusterFixture fixture) : IClassFixture<MockClusterFixture>
 {
     private static readonly RecordSchema FirstVersion = (RecordSchema)Schema.Parse(
-        File.ReadAllText(RepositoryFiles.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc")));
+        File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc")));
 
     [Fact]
     public async Task The_processor_restores_old_DN_snapshots_and_an_agent_in_two_queues_who_leaves_one_is_listed_in_one()

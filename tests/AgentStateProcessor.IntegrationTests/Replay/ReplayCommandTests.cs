@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.Replay;
 
 public sealed class ReplayCommandTests(ReplayFiles files) : IClassFixture<ReplayFiles>
 {
-    private static readonly string SampleFile = RepositoryFiles.PathOf("samples", "events.jsonl");
+    private static readonly string SampleFile = RepositoryRoot.PathOf("samples", "events.jsonl");
 
     private static long Total(JsonElement result, string name) => result.GetProperty("totals").GetProperty(name).GetInt64();
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgentStateProcessor.IntegrationTests.Infrastructure;
 using Avro;
 using Avro.Generic;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 
@@ -15,12 +16,12 @@ internal static class SnapshotRecords
     public static readonly RecordSchema AgentSchema = Load("AgentSnapshot.avsc");
     public static readonly RecordSchema DnSchema = Load("DnSnapshot.avsc");
 
-    public static string PathOf(RecordSchema schema) => RepositoryFiles.PathOf("schemas", "snapshots", schema.Name + ".avsc");
+    public static string PathOf(RecordSchema schema) => RepositoryRoot.PathOf("schemas", "snapshots", schema.Name + ".avsc");
 
     public static string TextOf(RecordSchema schema) => File.ReadAllText(PathOf(schema));
 
     private static RecordSchema Load(string file) =>
-        (RecordSchema)Schema.Parse(File.ReadAllText(RepositoryFiles.PathOf("schemas", "snapshots", file)));
+        (RecordSchema)Schema.Parse(File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", file)));
 
     public static GenericRecord Agent(Random random, bool withNullables)
     {

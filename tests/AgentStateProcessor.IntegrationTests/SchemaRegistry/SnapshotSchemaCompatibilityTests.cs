@@ -9,6 +9,7 @@ using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.SchemaRegistry;
 using Confluent.SchemaRegistry;
 using Microsoft.Extensions.Logging.Abstractions;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.IntegrationTests.SchemaRegistry;
 
@@ -21,8 +22,8 @@ public sealed class SnapshotSchemaCompatibilityTests : IAsyncLifetime
 {
     private const string Subject = "voice-agentstate-dn-snapshots-value";
     private static readonly TopicOptions Topics = new() { AgentSnapshots = "compat-agents", DnSnapshots = "compat-dns" };
-    private static readonly string FirstVersionText = File.ReadAllText(RepositoryFiles.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc"));
-    private static readonly string CurrentText = File.ReadAllText(RepositoryFiles.PathOf("schemas", "snapshots", "DnSnapshot.avsc"));
+    private static readonly string FirstVersionText = File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc"));
+    private static readonly string CurrentText = File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", "DnSnapshot.avsc"));
     private TestSchemaRegistryServer _server = null!;
 
     public async Task InitializeAsync() => _server = await TestSchemaRegistryServer.StartAsync();

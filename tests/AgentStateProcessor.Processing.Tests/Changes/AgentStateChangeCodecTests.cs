@@ -50,7 +50,7 @@ public sealed class AgentStateChangeCodecTests
         var records = FeedChanges().Take(300).Select(AgentStateChangeMapper.ToRecord).ToList();
         var cases = new JsonObject
         {
-            ["schemas"] = new JsonObject { ["change"] = Repository.PathOf("schemas", "changes", "AgentStateChange.avsc") },
+            ["schemas"] = new JsonObject { ["change"] = RepositoryRoot.PathOf("schemas", "changes", "AgentStateChange.avsc") },
             ["decode"] = new JsonArray([.. records.Select(r => new JsonObject { ["schema"] = "change", ["hex"] = Convert.ToHexString(SnapshotCodec.Encode(r)) })]),
             ["encode"] = new JsonArray([.. records.Select(r => new JsonObject { ["schema"] = "change", ["datum"] = SnapshotPythonCrossCheckTests.PlainDatum(r) })]),
         };

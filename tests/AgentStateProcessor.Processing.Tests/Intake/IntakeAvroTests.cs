@@ -4,6 +4,7 @@ using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Intake;
 using AgentStateProcessor.Processing.Tests.Support;
 using AgentStateProcessor.Schemas;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Processing.Tests.Intake;
 
@@ -35,7 +36,7 @@ public sealed class IntakeAvroTests
 
     /// <summary>A writer schema of our event's name whose field <paramref name="field"/> is declared as <paramref name="type"/>.</summary>
     private static RecordSchema LoginWith(string field, string type) =>
-        (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
+        (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc"))
             .Replace($"\"name\": \"{field}\",\n      \"type\": \"string\"", $"\"name\": \"{field}\",\n      \"type\": {type}", StringComparison.Ordinal));
 
     [Fact]
@@ -187,7 +188,7 @@ public sealed class IntakeAvroTests
     [Fact]
     public void A_framed_enum_symbol_our_enumeration_lacks_is_the_wrong_type()
     {
-        var json = System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentReady.avsc"))
+        var json = System.IO.File.ReadAllText(RepositoryRoot.PathOf("schemas", "events", "EventAgentReady.avsc"))
             .Replace("\"AgentReturnBack\"", "\"AgentReturnBack\", \"AgentOnMars\"", StringComparison.Ordinal);
         var writer = (RecordSchema)Schema.Parse(json);
         var ready = new GenericRecord(writer);
@@ -206,7 +207,7 @@ public sealed class IntakeAvroTests
     [Fact]
     public void A_framed_time_may_be_a_plain_long_of_microseconds_or_an_int_where_we_have_a_long()
     {
-        var schema = (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"))
+        var schema = (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc"))
             .Replace("\"logicalType\": \"timestamp-micros\"", "\"doc\": \"no logical type\"", StringComparison.Ordinal));
         Assert.IsType<PrimitiveSchema>(schema["time"].Schema);
         var record = Login(schema);
@@ -220,7 +221,7 @@ public sealed class IntakeAvroTests
     [Fact]
     public void A_framed_record_with_attributes_the_table_does_not_list_is_an_event_and_they_are_counted()
     {
-        var json = System.IO.File.ReadAllText(Repository.PathOf("schemas", "events", "EventAgentLogin.avsc"));
+        var json = System.IO.File.ReadAllText(RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc"));
         var schema = (RecordSchema)Schema.Parse(json.Replace("\"fields\": [", "\"fields\": [{\"name\":\"Site\",\"type\":\"string\"},", StringComparison.Ordinal));
         var record = Login(schema);
         record.Add("Site", "eu-1");

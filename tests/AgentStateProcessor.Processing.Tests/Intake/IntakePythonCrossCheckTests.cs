@@ -31,7 +31,7 @@ public sealed class IntakePythonCrossCheckTests
         };
         var cases = new JsonObject
         {
-            ["schemas"] = new JsonObject { ["login"] = Repository.PathOf("schemas", "events", "EventAgentLogin.avsc") },
+            ["schemas"] = new JsonObject { ["login"] = RepositoryRoot.PathOf("schemas", "events", "EventAgentLogin.avsc") },
             ["decode"] = new JsonArray(),
             ["encode"] = new JsonArray(new JsonObject { ["schema"] = "login", ["datum"] = datum }),
         };

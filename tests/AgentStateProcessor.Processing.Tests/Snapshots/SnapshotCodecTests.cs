@@ -8,6 +8,7 @@ using AgentStateProcessor.Domain.Events;
 using AgentStateProcessor.Processing.Snapshots;
 using AgentStateProcessor.Processing.Tests.Support;
 using AgentStateProcessor.Schemas;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Processing.Tests.Snapshots;
 
@@ -52,7 +53,7 @@ public sealed class SnapshotCodecTests
     [MemberData(nameof(SnapshotFiles))]
     public void The_embedded_snapshot_schemas_are_the_committed_files(string file)
     {
-        var committed = File.ReadAllText(Repository.PathOf("schemas", "snapshots", file));
+        var committed = File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", file));
         var isAgent = file.StartsWith("Agent", StringComparison.Ordinal);
 
         Assert.Equal(committed, EmbeddedSchemas.ReadText(isAgent ? SnapshotSchemas.AgentPath : SnapshotSchemas.DnPath));

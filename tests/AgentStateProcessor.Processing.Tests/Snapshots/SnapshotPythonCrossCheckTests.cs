@@ -74,8 +74,8 @@ public sealed class SnapshotPythonCrossCheckTests
     {
         ["schemas"] = new JsonObject
         {
-            ["agent"] = Repository.PathOf("schemas", "snapshots", "AgentSnapshot.avsc"),
-            ["dn"] = Repository.PathOf("schemas", "snapshots", "DnSnapshot.avsc"),
+            ["agent"] = RepositoryRoot.PathOf("schemas", "snapshots", "AgentSnapshot.avsc"),
+            ["dn"] = RepositoryRoot.PathOf("schemas", "snapshots", "DnSnapshot.avsc"),
         },
         ["decode"] = new JsonArray([.. decode ?? []]),
         ["encode"] = new JsonArray([.. encode ?? []]),

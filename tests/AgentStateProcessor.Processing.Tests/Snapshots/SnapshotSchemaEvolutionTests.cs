@@ -17,7 +17,7 @@ namespace AgentStateProcessor.Processing.Tests.Snapshots;
 public sealed class SnapshotSchemaEvolutionTests
 {
     private const int States = 120;
-    private static readonly string FirstVersionPath = Repository.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc");
+    private static readonly string FirstVersionPath = RepositoryRoot.PathOf("schemas", "snapshots", "previous", "DnSnapshot.v1.avsc");
     private static readonly RecordSchema FirstVersion = (RecordSchema)Schema.Parse(File.ReadAllText(FirstVersionPath));
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SnapshotSchemaEvolutionTests
     public void Python_avro_judges_the_change_fully_compatible_and_the_field_without_a_default_not()
     {
         var withoutDefault = Path.Combine(Directory.CreateTempSubdirectory("dn-snapshot-").FullName, "DnSnapshot.nodefault.avsc");
-        var json = JsonNode.Parse(File.ReadAllText(Repository.PathOf("schemas", "snapshots", "DnSnapshot.avsc")))!;
+        var json = JsonNode.Parse(File.ReadAllText(RepositoryRoot.PathOf("schemas", "snapshots", "DnSnapshot.avsc")))!;
         json["fields"]!.AsArray().Single(f => (string?)f!["name"] == "messageWaiting")!.AsObject().Remove("default");
         File.WriteAllText(withoutDefault, json.ToJsonString());
         var cases = Cases();
@@ -146,8 +146,8 @@ public sealed class SnapshotSchemaEvolutionTests
     {
         ["schemas"] = new JsonObject
         {
-            ["agent"] = Repository.PathOf("schemas", "snapshots", "AgentSnapshot.avsc"),
-            ["dn"] = Repository.PathOf("schemas", "snapshots", "DnSnapshot.avsc"),
+            ["agent"] = RepositoryRoot.PathOf("schemas", "snapshots", "AgentSnapshot.avsc"),
+            ["dn"] = RepositoryRoot.PathOf("schemas", "snapshots", "DnSnapshot.avsc"),
             ["dnV1"] = FirstVersionPath,
         },
         ["decode"] = new JsonArray([.. decode ?? []]),

@@ -3,6 +3,7 @@ using Avro;
 using Avro.Generic;
 using Avro.IO;
 using AgentStateProcessor.Processing.Intake;
+using AgentStateProcessor.TestSupport;
 
 namespace AgentStateProcessor.Processing.Tests.Support;
 
@@ -13,7 +14,7 @@ namespace AgentStateProcessor.Processing.Tests.Support;
 internal static class AvroInputs
 {
     public static RecordSchema File(params string[] relativePath) =>
-        (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(Repository.PathOf(relativePath)));
+        (RecordSchema)Schema.Parse(System.IO.File.ReadAllText(RepositoryRoot.PathOf(relativePath)));
 
     public static RecordSchema EventFile(string eventName) => File("schemas", "events", eventName + ".avsc");
 
