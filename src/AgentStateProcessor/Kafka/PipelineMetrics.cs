@@ -19,7 +19,7 @@ internal sealed class PipelineMetrics
     /// <summary>Outcomes of repartitioned DN events (DN tasks).</summary>
     public ProcessingTotals DnSteps { get; } = new();
 
-    /// <summary>Records consumed, input and repartition.</summary>
+    /// <summary>Records consumed and processed, input and repartition.</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
     public long AgentApplied => InputSteps.Applied;
     public long DnApplied => DnSteps.Applied;

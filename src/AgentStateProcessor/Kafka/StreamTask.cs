@@ -49,6 +49,8 @@ internal abstract class StreamTask(TaskKind kind, TopicPartition source, string 
     public long NextOffset { get; private set; } = start;
     /// <summary>NextOffset as of the last commit, so idle tasks write no progress.</summary>
     public long CommittedOffset { get; private set; } = start;
+    /// <summary><see cref="PositionKnown"/> as of the last commit.</summary>
+    public bool CommittedPositionKnown { get; private set; } = positionStored;
     /// <summary>
     /// Whether <see cref="NextOffset"/> is a position this group reached (stored, or processed up to), rather
     /// than the beginning a group without history starts from: only then is a jump past it a loss.
@@ -105,7 +107,11 @@ internal abstract class StreamTask(TaskKind kind, TopicPartition source, string 
     protected abstract int WriteSnapshots(RecordCollector collector);
 
     /// <summary>The commit that made this task's output visible returned at <paramref name="visibleAtMs"/>.</summary>
-    public virtual void Committed(long visibleAtMs) => CommittedOffset = NextOffset;
+    public virtual void Committed(long visibleAtMs)
+    {
+        CommittedOffset = NextOffset;
+        CommittedPositionKnown = PositionKnown;
+    }
 }
 
 /// <summary>A task over one kind of state: its store, snapshot encoding and the freshness of what it writes.</summary>

@@ -26,15 +26,21 @@ internal sealed class TaskManager(
 
     private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
     private bool _suspendedForRegistry;
+    /// <summary>While suspended for the registry: the last commit of each partition still assigned since.</summary>
+    private readonly Dictionary<TopicPartition, ResumePosition> _lastCommittedBeforeSuspending = [];
     private SchemaRegistryUnavailableException? _registryFailure;
     private PipelineMetrics Metrics => context.Metrics;
 
     public void Process(ConsumeResult<byte[]?, byte[]?> record)
     {
+        if (_tasks.TryGetValue((record.Topic, record.Partition.Value), out var task))
+        {
+            if (record.Offset.Value > task.NextOffset && task.PositionKnown) CheckSkipAhead(task, record.Offset.Value);
+            task.Process(record);
+        }
+        // Counted once processed, so whoever sees the count also sees what the record did (applied, sent to
+        // the DN side); a record whose processing threw is counted when the redo reads it again.
         Metrics.Consumed1();
-        if (!_tasks.TryGetValue((record.Topic, record.Partition.Value), out var task)) return;
-        if (record.Offset.Value > task.NextOffset && task.PositionKnown) CheckSkipAhead(task, record.Offset.Value);
-        task.Process(record);
     }
 
     /// <summary>Warns and counts when the log no longer held the records between the task's position and this record.</summary>
@@ -119,11 +125,12 @@ internal sealed class TaskManager(
         _suspendedForRegistry ? Unstarted(partitions) : StartKeepingRegistryFailure(partitions) ?? Unstarted(partitions);
 
     /// <summary><see cref="Start"/>, but a registry that cannot be asked is kept for <see cref="TakeRegistryFailure"/>; null then.</summary>
-    private List<TopicPartitionOffset>? StartKeepingRegistryFailure(List<TopicPartition> partitions)
+    private List<TopicPartitionOffset>? StartKeepingRegistryFailure(List<TopicPartition> partitions,
+        IReadOnlyDictionary<TopicPartition, ResumePosition>? lastCommitted = null)
     {
         try
         {
-            return Start(partitions);
+            return Start(partitions, lastCommitted);
         }
         catch (SchemaRegistryUnavailableException e)
         {
@@ -155,8 +162,10 @@ internal sealed class TaskManager(
         Metrics.Ready = false;
         var open = _tasks.Values.ToList();
         if (open.Count == 0) return;
-        // A revocation whose commit met the outage left its tasks suspended already.
-        foreach (var task in open.Where(t => t.State == TaskState.Running)) task.TransitionTo(TaskState.Suspended);
+        // A revocation whose commit met the outage left its tasks suspended already; they are not ours to resume.
+        var running = open.Where(t => t.State == TaskState.Running).ToList();
+        foreach (var (partition, position) in LastCommitted(running)) _lastCommittedBeforeSuspending[partition] = position;
+        foreach (var task in running) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(open);
     }
@@ -168,8 +177,9 @@ internal sealed class TaskManager(
     {
         try
         {
-            var positions = Start(partitions);
+            var positions = Start(partitions, _lastCommittedBeforeSuspending);
             _suspendedForRegistry = false;
+            _lastCommittedBeforeSuspending.Clear();
             return positions;
         }
         catch (SchemaRegistryUnavailableException)
@@ -179,23 +189,21 @@ internal sealed class TaskManager(
         }
     }
 
-    /// <summary>Creates and restores a task per partition and returns where each resumes.</summary>
-    private List<TopicPartitionOffset> Start(List<TopicPartition> partitions)
+    /// <summary>
+    /// Creates and restores a task per partition and returns where each resumes: from
+    /// <paramref name="lastCommitted"/> where it has the partition, else from the positions stored in Kafka.
+    /// </summary>
+    private List<TopicPartitionOffset> Start(List<TopicPartition> partitions, IReadOnlyDictionary<TopicPartition, ResumePosition>? lastCommitted = null)
     {
         var started = DateTime.UtcNow;
         context.Listener.Assigning();
-        var progress = restorer.ReadProgress();
-        var committed = consumer.Committed(partitions, KafkaTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
+        var unknown = partitions.Where(p => lastCommitted?.ContainsKey(p) != true).ToList();
+        var stored = unknown.Count > 0 ? StoredPositions(unknown) : [];
         var created = new List<StreamTask>();
         foreach (var partition in partitions)
         {
-            // The later of the group's offset and the progress stored with the snapshots: either
-            // can be missing (offset retention, a new group id, a broker that keeps no
-            // transactional offsets) and the fold skips what state already reflects.
-            var hasOffset = committed.TryGetValue(partition, out var offset) && offset.Value >= 0;
-            var hasProgress = progress.TryGetValue(StreamTask.ProgressKeyOf(partition), out var stored);
-            var start = Math.Max(hasOffset ? offset.Value : 0, hasProgress ? stored : 0);
-            var task = CreateTask(partition, start, positionStored: hasOffset || hasProgress);
+            var position = lastCommitted is not null && lastCommitted.TryGetValue(partition, out var last) ? last : stored[partition];
+            var task = CreateTask(partition, position.Offset, position.Known);
             task.TransitionTo(TaskState.Restoring);
             created.Add(task);
         }
@@ -208,13 +216,39 @@ internal sealed class TaskManager(
             _tasks[(task.Source.Topic, task.Source.Partition.Value)] = task;
         }
         PublishTaskStates();
-        Metrics.Ready = true;
         context.Listener.Assigned(partitions, created.OfType<AgentTask>(), created.OfType<DnTask>());
+        // After the listener: whoever sees Ready finds the health checks and views already told.
+        Metrics.Ready = true;
         var positions = created.Select(t => new TopicPartitionOffset(t.Source, t.NextOffset)).ToList();
         logger.LogInformation("Assigned {Partitions}; restored {Snapshots} snapshots in {Elapsed} ms; resuming at {Positions}",
             string.Join(", ", partitions), restored, (int)(DateTime.UtcNow - started).TotalMilliseconds, string.Join(", ", positions));
         return positions;
     }
+
+    /// <summary>
+    /// Per partition, the later of the group's offset and the progress stored with the snapshots:
+    /// either can be missing (offset retention, a new group id, a broker that keeps no
+    /// transactional offsets) and the fold skips what state already reflects.
+    /// </summary>
+    private Dictionary<TopicPartition, ResumePosition> StoredPositions(List<TopicPartition> partitions)
+    {
+        var progress = restorer.ReadProgress();
+        var committed = consumer.Committed(partitions, KafkaTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
+        return partitions.ToDictionary(partition => partition, partition =>
+        {
+            var hasOffset = committed.TryGetValue(partition, out var offset) && offset.Value >= 0;
+            var hasProgress = progress.TryGetValue(StreamTask.ProgressKeyOf(partition), out var stored);
+            return new ResumePosition(Math.Max(hasOffset ? offset.Value : 0, hasProgress ? stored : 0), Known: hasOffset || hasProgress);
+        });
+    }
+
+    /// <summary>
+    /// The positions of this process's last commit, for a redo of the work since: exact, where the
+    /// progress topic may also show an aborted transaction's progress to a reader that does not hide
+    /// aborted records (the librdkafka mock cluster), which would skip the records of that transaction.
+    /// </summary>
+    private static Dictionary<TopicPartition, ResumePosition> LastCommitted(IEnumerable<StreamTask> tasks) =>
+        tasks.ToDictionary(task => task.Source, task => new ResumePosition(task.CommittedOffset, task.CommittedPositionKnown));
 
     /// <summary>
     /// After an abortable transaction error (a produce request refused for good, a commit the broker
@@ -228,11 +262,12 @@ internal sealed class TaskManager(
             cause.Error.Code, cause.Error.Reason);
         var partitions = _tasks.Values.Select(t => t.Source).ToList();
         var open = _tasks.Values.ToList();
+        var lastCommitted = LastCommitted(open);
         foreach (var task in open) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(open);
         // Thrown from here, the stream thread's handler of the abort would let the failure stop the service.
-        foreach (var position in StartKeepingRegistryFailure(partitions) ?? []) consumer.Seek(position);
+        foreach (var position in StartKeepingRegistryFailure(partitions, lastCommitted) ?? []) consumer.Seek(position);
     }
 
     private StreamTask CreateTask(TopicPartition partition, long start, bool positionStored) =>
@@ -244,6 +279,7 @@ internal sealed class TaskManager(
     public void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         Metrics.Ready = false;
+        ForgetLastCommitted(partitions);
         var revoked = Owned(partitions);
         foreach (var task in revoked) task.TransitionTo(TaskState.Suspended);
         Commit();
@@ -256,12 +292,19 @@ internal sealed class TaskManager(
     public void OnLost(List<TopicPartitionOffset> partitions)
     {
         Metrics.Ready = false;
+        ForgetLastCommitted(partitions);
         var lost = Owned(partitions);
         foreach (var task in lost) task.TransitionTo(TaskState.Suspended);
         if (collector.AbortUncommitted()) context.Listener.Aborted();
         Close(lost);
         context.Listener.Revoked(partitions.Select(p => p.TopicPartition), topics.Input);
         logger.LogWarning("Lost {Partitions}; their uncommitted work was dropped", string.Join(", ", partitions.Select(p => p.TopicPartition)));
+    }
+
+    /// <summary>Another member may commit these partitions before they come back: their positions are then read from Kafka.</summary>
+    private void ForgetLastCommitted(List<TopicPartitionOffset> partitions)
+    {
+        foreach (var partition in partitions) _lastCommittedBeforeSuspending.Remove(partition.TopicPartition);
     }
 
     private List<StreamTask> Owned(List<TopicPartitionOffset> partitions) =>
@@ -280,3 +323,6 @@ internal sealed class TaskManager(
     private void PublishTaskStates(IEnumerable<StreamTask>? extra = null) =>
         Metrics.Tasks(_tasks.Values.Concat(extra ?? []).GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count()));
 }
+
+/// <summary>Where a task resumes, and whether the group reached that position (rather than starting there without history).</summary>
+internal readonly record struct ResumePosition(long Offset, bool Known);

@@ -187,6 +187,64 @@ public sealed class BrokerFaultTests
         PipelineAssert.ChangesMatch(reference.Changes, cluster.BootstrapServers, topics.AgentStateChanges, abortedCopiesVisible: true);
     }
 
+    /// <remarks>
+    /// The mock cluster shows an aborted transaction's records to read_committed readers, so the
+    /// progress topic can hold progress from work that never committed: a transaction that failed
+    /// after its progress records landed. A redo that trusted it would resume past records it never
+    /// committed. Here that progress is written on purpose, ahead of the host's last commit into input
+    /// it has not read yet, and the redo must still start from the last commit. (A real broker hides
+    /// aborted records; the in-process position of the last commit is right for both.)
+    /// </remarks>
+    [Fact]
+    public async Task A_redo_resumes_from_the_last_commit_even_where_the_progress_topic_shows_an_aborted_transactions_progress()
+    {
+        const int aheadOfCommit = 50;
+        using var fixture = new MockClusterFixture();
+        var cluster = fixture.Cluster;
+        var topics = PipelineTopics.Create(fixture, inputPartitions: 3, dnPartitions: 3);
+        var records = ProducedInput.Simulate(seed: 106, Records);
+        var input = ProducedInput.Produce(cluster.BootstrapServers, topics.Input, records.Take(FirstHalf).ToList()).ToList();
+
+        await using (var host = await ProcessorHost.StartAsync(topics.Settings(cluster.BootstrapServers, "redo-from-last-commit")))
+        {
+            var firstHalfEnds = KafkaTestClient.EndOffsets(cluster.BootstrapServers, topics.Input);
+            await PipelineAssert.EventuallyAsync(() =>
+            {
+                var progress = SnapshotTopics.ReadProgress(cluster.BootstrapServers, topics.Progress);
+                Assert.All(firstHalfEnds, end => Assert.Equal(end.Value, progress.GetValueOrDefault(StreamTask.ProgressKeyOf(end.Key), -1)));
+            }, SlowClusterTimeout);
+
+            WriteAbortedProgress(cluster.BootstrapServers, topics.Progress, firstHalfEnds.ToDictionary(end => end.Key, end => end.Value + aheadOfCommit));
+            // Only a transactional producer adds partitions to a transaction: the host's next one fails, abortably.
+            cluster.PushRequestErrors(AddPartitionsToTxn, ErrorCode.TopicAuthorizationFailed);
+            input.AddRange(ProducedInput.Produce(cluster.BootstrapServers, topics.Input, records.Skip(FirstHalf).ToList()));
+            var reference = ReferenceRun.Of(input);
+
+            await PipelineAssert.EventuallyAsync(() =>
+            {
+                PipelineAssert.SameAgents(reference.Agents, SnapshotTopics.ReadAgents(cluster.BootstrapServers, topics.AgentSnapshots));
+                PipelineAssert.SameDns(reference.Dns, SnapshotTopics.ReadDns(cluster.BootstrapServers, topics.DnSnapshots));
+            }, SlowClusterTimeout);
+            await host.StopAsync();
+            Assert.Contains(host.Logs.Entries, entry => entry.Message.Contains("redoing the work since the last commit", StringComparison.Ordinal));
+            PipelineAssert.ExactDeadLetters(reference.DeadLetters, PipelineAssert.LastCopyPerSource(SnapshotTopics.ReadAll(cluster.BootstrapServers, topics.DeadLetters)));
+            PipelineAssert.ChangesMatch(reference.Changes, cluster.BootstrapServers, topics.AgentStateChanges, abortedCopiesVisible: true);
+        }
+    }
+
+    /// <summary>Progress records of input partitions in a transaction that is then aborted.</summary>
+    private static void WriteAbortedProgress(string bootstrapServers, string progressTopic, IReadOnlyDictionary<TopicPartition, long> positions)
+    {
+        var config = KafkaTestClient.ProducerConfig(bootstrapServers);
+        config.TransactionalId = $"aborted-progress-{Guid.NewGuid():N}";
+        using var producer = KafkaTestClient.CreateProducer(config);
+        producer.InitTransactions(KafkaTestClient.DefaultTimeout);
+        producer.BeginTransaction();
+        KafkaTestClient.ProduceAll(producer, progressTopic, positions.Select(position =>
+            KafkaTestClient.Message(StreamTask.ProgressKeyOf(position.Key), position.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        producer.AbortTransaction(KafkaTestClient.DefaultTimeout);
+    }
+
     /// <summary>
     /// Starts a host on the first half of the input, injects the fault while it runs, writes the
     /// second half, and checks the outcome against the local fold once the host consumed everything.

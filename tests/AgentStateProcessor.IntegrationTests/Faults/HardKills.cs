@@ -80,6 +80,7 @@ internal sealed record KilledRun(int Number, TimeSpan Lived, bool WasProcessing,
 internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics topics, IReadOnlyList<string> trackedOutputs)
 {
     private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
+    private const int QuietSamples = 4;
     /// <summary>What the processor logs once its partitions are restored and it processes.</summary>
     public const string AssignedLine = "Assigned ";
     private readonly List<KilledRun> _runs = [];
@@ -91,13 +92,14 @@ internal sealed class HardKillLedger(string bootstrapServers, PipelineTopics top
     {
         process.Kill();
         var wasProcessing = process.Output.Contains(AssignedLine, StringComparison.Ordinal);
-        // A dead process's socket buffers still drain into the brokers: wait until the ends stop moving.
+        // A dead process's socket buffers still drain into the brokers: wait until the ends stop moving for
+        // QuietSamples samples in a row, since the mock's one I/O thread may be starved for a while on a busy machine.
         var ends = OutputEnds();
-        while (true)
+        for (var quiet = 0; quiet < QuietSamples;)
         {
             Thread.Sleep(SettleInterval);
             var again = OutputEnds();
-            if (again.Count == ends.Count && again.All(end => ends[end.Key] == end.Value)) break;
+            quiet = again.Count == ends.Count && again.All(end => ends[end.Key] == end.Value) ? quiet + 1 : 0;
             ends = again;
         }
         var run = new KilledRun(_runs.Count + 1, lived, wasProcessing, ends, SnapshotTopics.ReadProgress(bootstrapServers, topics.Progress));

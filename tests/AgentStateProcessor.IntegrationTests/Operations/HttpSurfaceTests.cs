@@ -110,12 +110,15 @@ public sealed class HttpSurfaceTests(MockClusterFixture fixture) : IClassFixture
         Assert.Contains(second, s => s.Key.StartsWith("agentstateprocessor_commit_duration_seconds_bucket{le=", StringComparison.Ordinal));
         Assert.Contains("agentstateprocessor_agents{state=\"Ready\"}", second.Keys);
 
-        // librdkafka reports statistics every 5 s: lag per assigned partition and round-trip time per broker.
+        // librdkafka reports statistics every 5 s: lag per assigned partition (once a partition delivered a
+        // record) and round-trip time per broker. The wait is for the very series asserted: an earlier report
+        // may list another partition's lag only.
+        var inputLag = $"agentstateprocessor_consumer_lag_records{{partition=\"1\",topic=\"{topics.Input}\"}}";
         var (_, text) = await HttpProbe.WaitForAsync(host, "metrics",
-            (_, body) => body.Contains("agentstateprocessor_consumer_lag_records{", StringComparison.Ordinal) && body.Contains("agentstateprocessor_broker_rtt_seconds{", StringComparison.Ordinal),
-            "consumer lag and broker round-trip series");
+            (_, body) => body.Contains(inputLag, StringComparison.Ordinal) && body.Contains("agentstateprocessor_broker_rtt_seconds{", StringComparison.Ordinal),
+            "consumer lag of the input's partition 1 and broker round-trip series");
         var samples = HttpProbe.ParseMetrics(text);
-        Assert.Contains($"agentstateprocessor_consumer_lag_records{{partition=\"1\",topic=\"{topics.Input}\"}}", samples.Keys);
+        Assert.Contains(inputLag, samples.Keys);
         Assert.All(samples.Where(s => s.Key.StartsWith("agentstateprocessor_broker_rtt_seconds", StringComparison.Ordinal)), s => Assert.True(s.Value > 0));
         Assert.DoesNotContain(samples.Keys, k => k.Contains("GroupCoordinator", StringComparison.Ordinal));
         await host.StopAsync();

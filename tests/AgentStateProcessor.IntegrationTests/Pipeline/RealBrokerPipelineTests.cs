@@ -79,8 +79,9 @@ public sealed class RealBrokerPipelineTests(RealBrokerFixture fixture)
         Assert.True(expectedDeadLetters > 0, "the input should contain invalid records");
         var settings = topics.Settings(BootstrapServers, "killed", instanceId: "replica-0");
 
+        // The transaction must stay open until the kill, however slowly a loaded machine writes it.
         using (var hostA = ProcessorProcess.Start(topics.Settings(BootstrapServers, "killed", instanceId: "replica-0",
-            extra: ("Processing:CommitInterval", "00:05:00"))))
+            extra: [("Processing:CommitInterval", "00:05:00"), ("Kafka:TransactionTimeout", "00:05:00")])))
         {
             // Uncommitted records count in the high watermark: once A's dead letters are all there, it is mid-transaction.
             await hostA.WaitUntilAsync(() => KafkaTestClient.EndOffsets(BootstrapServers, topics.DeadLetters).Values.Sum() >= expectedDeadLetters,

@@ -221,7 +221,8 @@ public sealed class SnapshotAvroSerializerTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_answer_times_out_and_is_retried()
     {
-        var serializer = Serializer(AgentsTopic, SnapshotRecords.AgentSchema, Options(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300)));
+        // The timeout must also hold the retry, a new connection on a busy machine: 2 s, far from the 10 s delay.
+        var serializer = Serializer(AgentsTopic, SnapshotRecords.AgentSchema, Options(o => o.RequestTimeout = TimeSpan.FromSeconds(2)));
         _server.DelayNextRequests(1, TimeSpan.FromSeconds(10));
 
         var id = await serializer.EnsureRegisteredAsync(CancellationToken.None);
