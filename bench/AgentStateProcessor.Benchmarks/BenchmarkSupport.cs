@@ -19,14 +19,7 @@ internal static class BenchmarkSupport
     public static MockKafkaCluster StartCluster(IEnumerable<TopicOptions> topicSets, params string[] extraTopics)
     {
         var cluster = MockKafkaCluster.Start(brokerCount: 3);
-        foreach (var topics in topicSets)
-        {
-            foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
-            {
-                cluster.CreateTopic(topic, Partitions);
-            }
-            cluster.CreateTopic(topics.Progress, 1);
-        }
+        foreach (var topics in topicSets) HostingExtensions.CreateProcessorTopics(cluster, topics, Partitions);
         foreach (var topic in extraTopics) cluster.CreateTopic(topic, Partitions);
         return cluster;
     }
@@ -107,15 +100,24 @@ internal static class BenchmarkSupport
     }
 
     /// <summary>
-    /// The anonymous part of the resident set (<c>RssAnon</c> in /proc/self/status; NaN elsewhere): heap, native
-    /// allocations and stacks, without the mapped files (the runtime's and the libraries' code) that the kernel drops
-    /// and reloads under memory pressure from other processes. A leak shows here.
+    /// The anonymous part of the resident set (<c>RssAnon</c> in /proc/&lt;pid&gt;/status; NaN elsewhere, or when the
+    /// process is gone): heap, native allocations and stacks, without the mapped files (the runtime's and the libraries'
+    /// code) that the kernel drops and reloads under memory pressure from other processes. A leak shows here.
     /// </summary>
-    public static double AnonymousResidentBytes()
+    /// <param name="processId">Another process; this one when null.</param>
+    public static double AnonymousResidentBytes(int? processId = null)
     {
         const string field = "RssAnon:";
-        if (!File.Exists("/proc/self/status")) return double.NaN;
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        var status = $"/proc/{processId?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status";
+        string? line;
+        try
+        {
+            line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return double.NaN;
+        }
         return line is not null && long.TryParse(line[field.Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb)
             ? kb * 1024.0
             : double.NaN;
