@@ -105,9 +105,12 @@ internal static class BenchmarkSupport
     /// code) that the kernel drops and reloads under memory pressure from other processes. A leak shows here.
     /// </summary>
     /// <param name="processId">Another process; this one when null.</param>
-    public static double AnonymousResidentBytes(int? processId = null)
+    public static double AnonymousResidentBytes(int? processId = null) => StatusBytes("RssAnon:", processId);
+
+    /// <summary>A size field of /proc/&lt;pid&gt;/status (e.g. <c>VmRSS:</c>) in bytes; NaN elsewhere or when the process is gone.</summary>
+    /// <param name="processId">Another process; this one when null.</param>
+    public static double StatusBytes(string field, int? processId = null)
     {
-        const string field = "RssAnon:";
         var status = $"/proc/{processId?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status";
         string? line;
         try
@@ -142,15 +145,33 @@ internal static class BenchmarkSupport
             {
                 continue; // the thread ended meanwhile
             }
-            var open = stat.IndexOf('(', StringComparison.Ordinal);
-            var close = stat.LastIndexOf(')');
-            var name = stat[(open + 1)..close];
-            // After the name: state is field 3, utime and stime fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
-            var fields = stat[(close + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            result[name] = result.GetValueOrDefault(name) + TimeSpan.FromMilliseconds(ticks * 10);
+            var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+            result[name] = result.GetValueOrDefault(name) + CpuOfStat(stat);
         }
         return result;
+    }
+
+    /// <summary>CPU time of another process, from /proc/&lt;pid&gt;/stat; null elsewhere or when it is gone.</summary>
+    public static TimeSpan? ProcessCpu(int processId)
+    {
+        try
+        {
+            return CpuOfStat(File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>User and system time of a process's or thread's <c>stat</c> line.</summary>
+    private static TimeSpan CpuOfStat(string stat)
+    {
+        // After the name (in parentheses, may hold spaces): state is field 3, utime and stime fields 14 and 15,
+        // in clock ticks (USER_HZ, 100 on Linux).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     /// <summary>The mock brokers' one thread (librdkafka names it <c>rdk:mock</c>); zero if none is found.</summary>

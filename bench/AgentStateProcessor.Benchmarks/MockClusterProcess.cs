@@ -25,11 +25,12 @@ internal sealed class MockClusterProcess : IDisposable
     {
         _process = process;
         BootstrapServers = bootstrapServers;
+        Id = process.Id;
     }
 
     public string BootstrapServers { get; }
 
-    public int Id => _process.Id;
+    public int Id { get; }
 
     /// <summary>Starts the child with the same runtime and benchmark assembly as this process and waits for its bootstrap servers.</summary>
     public static MockClusterProcess Start(int brokers, int partitions)
@@ -71,20 +72,12 @@ internal sealed class MockClusterProcess : IDisposable
         }
     }
 
-    /// <summary>Resident bytes (<c>VmRSS</c>), the anonymous part of them (<c>RssAnon</c>) and CPU time of the child; NaN and zero once it is gone.</summary>
-    public (double Resident, double AnonymousResident, TimeSpan Cpu) Measure()
-    {
-        try
-        {
-            _process.Refresh();
-            if (_process.HasExited) return (double.NaN, double.NaN, TimeSpan.Zero);
-            return (_process.WorkingSet64, BenchmarkSupport.AnonymousResidentBytes(_process.Id), _process.TotalProcessorTime);
-        }
-        catch (InvalidOperationException)
-        {
-            return (double.NaN, double.NaN, TimeSpan.Zero); // it ended between the check and the reading
-        }
-    }
+    /// <summary>
+    /// Resident bytes (<c>VmRSS</c>), the anonymous part of them (<c>RssAnon</c>) and CPU time of the child, read from
+    /// /proc/&lt;pid&gt; at each call; NaN and zero once it is gone.
+    /// </summary>
+    public (double Resident, double AnonymousResident, TimeSpan Cpu) Measure() =>
+        (BenchmarkSupport.StatusBytes("VmRSS:", Id), BenchmarkSupport.AnonymousResidentBytes(Id), BenchmarkSupport.ProcessCpu(Id) ?? TimeSpan.Zero);
 
     /// <summary>Closes the child's standard input (its signal to stop), gives it a few seconds, then kills it.</summary>
     public void Dispose()

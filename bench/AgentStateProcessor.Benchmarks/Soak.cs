@@ -46,6 +46,8 @@ internal static class Soak
         var csvPath = Path.Combine(directory, "soak.csv");
         var pngPath = Path.Combine(directory, "soak.png");
 
+        // Before any client: with the mock brokers apart no mock cluster in this process binds the bundled library.
+        BundledLibrdkafka.Load();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection([new($"{EmbeddedOptions.SectionName}:EventsPerSecond", rate.ToString(CultureInfo.InvariantCulture))]);
         QuietLogging(builder);
