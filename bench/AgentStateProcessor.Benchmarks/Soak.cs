@@ -51,12 +51,30 @@ internal static class Soak
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection([new($"{EmbeddedOptions.SectionName}:EventsPerSecond", rate.ToString(CultureInfo.InvariantCulture))]);
         QuietLogging(builder);
+        var started = DateTimeOffset.UtcNow;
+        List<Sample> samples;
         // Disposed (its input closed, then killed) on every way out of this method; should this process die
         // without running it, the child sees its input close and ends by itself.
-        using var mock = mockApart ? StartMockProcess(builder.Configuration) : null;
-        if (mock is not null) builder.Configuration.AddInMemoryCollection(HostingExtensions.MockClusterClientSettings(mock.BootstrapServers));
-        builder.AddAgentStateProcessor();
-        if (mock is not null) builder.AddSimulatedContactCenter();
+        using (var mock = mockApart ? StartMockProcess(builder.Configuration) : null)
+        {
+            if (mock is not null) builder.Configuration.AddInMemoryCollection(HostingExtensions.MockClusterClientSettings(mock.BootstrapServers));
+            builder.AddAgentStateProcessor();
+            if (mock is not null) builder.AddSimulatedContactCenter();
+            // Its clients and the processor are gone before the mock process is.
+            samples = await SampleAsync(builder, mock, minutes, sampleSeconds, rate, directory, csvPath);
+        }
+
+        var summary = SoakSummary.Of(samples, rate, SettlingTime, FlatMemoryMbPerHour, mockApart);
+        foreach (var line in summary.Lines()) Print($"soak: {line}");
+        SoakPlot.Save(pngPath, samples, summary,
+            $"Soak of the embedded default{(mockApart ? " (mock brokers in a child process)" : "")}: {rate:N0} events/s for {minutes} min, started {started:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, shared)");
+        Print($"soak: CSV {csvPath}, plot {pngPath}");
+        return summary.AllMet ? 0 : 1;
+    }
+
+    private static async Task<List<Sample>> SampleAsync(HostApplicationBuilder builder, MockClusterProcess? mock,
+        int minutes, int sampleSeconds, int rate, string directory, string csvPath)
+    {
         using var host = builder.Build();
         var bootstrapServers = mock?.BootstrapServers ?? host.Services.GetRequiredService<MockKafkaCluster>().BootstrapServers;
         var metrics = host.Services.GetRequiredService<PipelineMetrics>();
@@ -66,9 +84,8 @@ internal static class Soak
         using var progress = new ProgressWatcher(bootstrapServers, topics.Progress, topics.Input);
         var observer = new Observer(watermarks, progress, metrics, topics, partitions, mock);
 
-        var started = DateTimeOffset.UtcNow;
         Print($"soak: {minutes} min at {rate:N0} events/s (the embedded default's simulator and processor, {(mock is null ? "one process" : $"the mock brokers apart in process {mock.Id}")}), a sample every {sampleSeconds} s, into {directory}");
-        Print($"soak: started {started:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Print($"soak: started {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         var csv = new StringBuilder().AppendJoin(',', Sample.CsvHeader).AppendLine();
         Print($"{"elapsed",7} {"input/s",8} {"commit/s",8} {"in lag",7} {"rep lag",7} {"dropped",7} {"retained",9} {"agent p99",9} {"DN p99",7} {"RSS MB",7} {"anon MB",7} {"heap MB",7} {"CPU %",6} {"mock %",6} {"load",5}{(mock is null ? "" : $" {"mock RSS",8} {"mock anon",9}")}");
 
@@ -94,17 +111,9 @@ internal static class Soak
         }
         finally
         {
-            // The processor stops before the brokers it commits to go away.
             await host.StopAsync();
-            mock?.Dispose();
         }
-
-        var summary = SoakSummary.Of(samples, rate, SettlingTime, FlatMemoryMbPerHour, mockApart);
-        foreach (var line in summary.Lines()) Print($"soak: {line}");
-        SoakPlot.Save(pngPath, samples, summary,
-            $"Soak of the embedded default{(mockApart ? " (mock brokers in a child process)" : "")}: {rate:N0} events/s for {minutes} min, started {started:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, shared)");
-        Print($"soak: CSV {csvPath}, plot {pngPath}");
-        return summary.AllMet ? 0 : 1;
+        return samples;
     }
 
     /// <summary>The mock cluster process with the brokers and partitions of the embedded options this host is configured with.</summary>
