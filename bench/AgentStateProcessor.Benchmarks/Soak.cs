@@ -53,6 +53,7 @@ internal static class Soak
         QuietLogging(builder);
         var started = DateTimeOffset.UtcNow;
         List<Sample> samples;
+        bool stoppedEarly;
         // Disposed (its input closed, then killed) on every way out of this method; should this process die
         // without running it, the child sees its input close and ends by itself.
         using (var mock = mockApart ? StartMockProcess(builder.Configuration) : null)
@@ -61,7 +62,7 @@ internal static class Soak
             builder.AddAgentStateProcessor();
             if (mock is not null) builder.AddSimulatedContactCenter();
             // Its clients and the processor are gone before the mock process is.
-            samples = await SampleAsync(builder, mock, minutes, sampleSeconds, rate, directory, csvPath);
+            (samples, stoppedEarly) = await SampleAsync(builder, mock, minutes, sampleSeconds, rate, directory, csvPath);
         }
 
         var summary = SoakSummary.Of(samples, rate, SettlingTime, FlatMemoryMbPerHour, mockApart);
@@ -69,10 +70,13 @@ internal static class Soak
         SoakPlot.Save(pngPath, samples, summary,
             $"Soak of the embedded default{(mockApart ? " (mock brokers in a child process)" : "")}: {rate:N0} events/s for {minutes} min, started {started:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, shared)");
         Print($"soak: CSV {csvPath}, plot {pngPath}");
-        return summary.AllMet ? 0 : 1;
+        // Stopped by a signal or by the processor itself, it did not soak for the time asked; whatever its figures say.
+        if (stoppedEarly) Print($"soak: stopped early, after {(samples.Count == 0 ? 0 : samples[^1].ElapsedMinutes):N1} of {minutes} min");
+        return summary.AllMet && !stoppedEarly ? 0 : 1;
     }
 
-    private static async Task<List<Sample>> SampleAsync(HostApplicationBuilder builder, MockClusterProcess? mock,
+    /// <summary>Runs the host and samples it until the minutes are over or the host stops (then <c>StoppedEarly</c>).</summary>
+    private static async Task<(List<Sample> Samples, bool StoppedEarly)> SampleAsync(HostApplicationBuilder builder, MockClusterProcess? mock,
         int minutes, int sampleSeconds, int rate, string directory, string csvPath)
     {
         using var host = builder.Build();
@@ -90,11 +94,12 @@ internal static class Soak
         Print($"{"elapsed",7} {"input/s",8} {"commit/s",8} {"in lag",7} {"rep lag",7} {"dropped",7} {"retained",9} {"agent p99",9} {"DN p99",7} {"RSS MB",7} {"anon MB",7} {"heap MB",7} {"CPU %",6} {"mock %",6} {"load",5}{(mock is null ? "" : $" {"mock RSS",8} {"mock anon",9}")}");
 
         var samples = new List<Sample>();
+        // Ctrl+C or SIGTERM stop the host (its console lifetime), as does a processor that gives up; the soak then ends early with what it sampled.
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        bool stoppedEarly;
         try
         {
             await host.StartAsync();
-            // Ctrl+C or SIGTERM stop the host (its console lifetime); the soak then ends early with what it sampled.
-            var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var clock = Stopwatch.StartNew();
             var previous = observer.Observe(clock.Elapsed);
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(sampleSeconds));
@@ -108,12 +113,13 @@ internal static class Soak
                 csv.AppendJoin(',', sample.CsvFields()).AppendLine();
                 await File.WriteAllTextAsync(csvPath, csv.ToString());
             }
+            stoppedEarly = stopping.IsCancellationRequested;
         }
         finally
         {
             await host.StopAsync();
         }
-        return samples;
+        return (samples, stoppedEarly);
     }
 
     /// <summary>The mock cluster process with the brokers and partitions of the embedded options this host is configured with.</summary>
