@@ -19,14 +19,7 @@ internal static class BenchmarkSupport
     public static MockKafkaCluster StartCluster(IEnumerable<TopicOptions> topicSets, params string[] extraTopics)
     {
         var cluster = MockKafkaCluster.Start(brokerCount: 3);
-        foreach (var topics in topicSets)
-        {
-            foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
-            {
-                cluster.CreateTopic(topic, Partitions);
-            }
-            cluster.CreateTopic(topics.Progress, 1);
-        }
+        foreach (var topics in topicSets) HostingExtensions.CreateProcessorTopics(cluster, topics, Partitions);
         foreach (var topic in extraTopics) cluster.CreateTopic(topic, Partitions);
         return cluster;
     }
@@ -107,15 +100,27 @@ internal static class BenchmarkSupport
     }
 
     /// <summary>
-    /// The anonymous part of the resident set (<c>RssAnon</c> in /proc/self/status; NaN elsewhere): heap, native
-    /// allocations and stacks, without the mapped files (the runtime's and the libraries' code) that the kernel drops
-    /// and reloads under memory pressure from other processes. A leak shows here.
+    /// The anonymous part of the resident set (<c>RssAnon</c> in /proc/&lt;pid&gt;/status; NaN elsewhere, or when the
+    /// process is gone): heap, native allocations and stacks, without the mapped files (the runtime's and the libraries'
+    /// code) that the kernel drops and reloads under memory pressure from other processes. A leak shows here.
     /// </summary>
-    public static double AnonymousResidentBytes()
+    /// <param name="processId">Another process; this one when null.</param>
+    public static double AnonymousResidentBytes(int? processId = null) => StatusBytes("RssAnon:", processId);
+
+    /// <summary>A size field of /proc/&lt;pid&gt;/status (e.g. <c>VmRSS:</c>) in bytes; NaN elsewhere or when the process is gone.</summary>
+    /// <param name="processId">Another process; this one when null.</param>
+    public static double StatusBytes(string field, int? processId = null)
     {
-        const string field = "RssAnon:";
-        if (!File.Exists("/proc/self/status")) return double.NaN;
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        var status = $"/proc/{processId?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status";
+        string? line;
+        try
+        {
+            line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return double.NaN;
+        }
         return line is not null && long.TryParse(line[field.Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb)
             ? kb * 1024.0
             : double.NaN;
@@ -140,15 +145,33 @@ internal static class BenchmarkSupport
             {
                 continue; // the thread ended meanwhile
             }
-            var open = stat.IndexOf('(', StringComparison.Ordinal);
-            var close = stat.LastIndexOf(')');
-            var name = stat[(open + 1)..close];
-            // After the name: state is field 3, utime and stime fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
-            var fields = stat[(close + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            result[name] = result.GetValueOrDefault(name) + TimeSpan.FromMilliseconds(ticks * 10);
+            var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+            result[name] = result.GetValueOrDefault(name) + CpuOfStat(stat);
         }
         return result;
+    }
+
+    /// <summary>CPU time of another process, from /proc/&lt;pid&gt;/stat; null elsewhere or when it is gone.</summary>
+    public static TimeSpan? ProcessCpu(int processId)
+    {
+        try
+        {
+            return CpuOfStat(File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>User and system time of a process's or thread's <c>stat</c> line.</summary>
+    private static TimeSpan CpuOfStat(string stat)
+    {
+        // After the name (in parentheses, may hold spaces): state is field 3, utime and stime fields 14 and 15,
+        // in clock ticks (USER_HZ, 100 on Linux).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     /// <summary>The mock brokers' one thread (librdkafka names it <c>rdk:mock</c>); zero if none is found.</summary>

@@ -14,9 +14,13 @@ const string Usage = """
       sustained [--seconds N] [--agents N] [--commit-interval MS]
                                  highest input rate with bounded lag: processor, exactly-once forwarder, two instances (default 60 s windows)
       restore [--agents N]       snapshots restored per second on assignment (default 100000 agents' and DNs' snapshots)
-      soak [--minutes N] [--rate N] [--sample-seconds N] [--out DIR]
+      soak [--minutes N] [--rate N] [--sample-seconds N] [--out DIR] [--mock-process]
                                  the embedded default at a steady rate, sampled over time: records/s, lag, freshness, memory;
-                                 CSV, summary and PNG plot into DIR (default 30 min, 2000 events/s, every 5 s; scripts/soak.sh)
+                                 CSV, summary and PNG plot into DIR (default 30 min, 2000 events/s, every 5 s; scripts/soak.sh);
+                                 --mock-process: the mock brokers in a child process (mock-cluster), measured apart from the processor
+      mock-cluster [--brokers N] [--partitions N]
+                                 the soak's helper: the embedded default's mock cluster and topics (default 3 brokers, 6 partitions);
+                                 prints the bootstrap servers, runs until its standard input closes or SIGTERM
     BenchmarkDotNet options (e.g. --filter '*Validate*') may follow validation, fold and snapshots.
     """;
 
@@ -32,7 +36,8 @@ try
         ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--rate", "--agents", "--commit-interval", "--fetch-wait", "--reader-fetch-wait")),
         ["sustained", .. var rest] => await SustainedThroughput.RunAsync(SubcommandOptions.Parse(rest, "--seconds", "--agents", "--commit-interval")),
         ["restore", .. var rest] => await RestoreBenchmark.RunAsync(SubcommandOptions.Parse(rest, "--agents")),
-        ["soak", .. var rest] => await Soak.RunAsync(SubcommandOptions.Parse(rest, "--minutes", "--rate", "--sample-seconds", "--out")),
+        ["soak", .. var rest] => await Soak.RunAsync(SubcommandOptions.Parse(rest, ["--mock-process"], "--minutes", "--rate", "--sample-seconds", "--out")),
+        ["mock-cluster", .. var rest] => MockClusterProcess.RunChild(SubcommandOptions.Parse(rest, "--brokers", "--partitions")),
         _ => Fail(Usage),
     };
 }

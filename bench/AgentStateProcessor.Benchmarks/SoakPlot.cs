@@ -5,7 +5,8 @@ namespace AgentStateProcessor.Benchmarks;
 /// <summary>
 /// The soak's samples as one PNG of four panels over time: records/s (with the load average), committed lag,
 /// freshness p99, and resident memory (whole and anonymous) with the managed heap, the second half's fitted line
-/// drawn over the anonymous resident memory. ScottPlot draws with SkiaSharp, whose Linux native library without dependencies comes with it.
+/// drawn over the anonymous resident memory; with the mock brokers in a child process, its resident memory (whole and
+/// anonymous) too, the processor's lines being then this process's alone. ScottPlot draws with SkiaSharp, whose Linux native library without dependencies comes with it.
 /// </summary>
 internal static class SoakPlot
 {
@@ -42,8 +43,15 @@ internal static class SoakPlot
         FromZero(freshness, samples.SelectMany(s => new[] { s.AgentFreshnessP99Ms, s.DnFreshnessP99Ms }).Where(v => !double.IsNaN(v)).DefaultIfEmpty(1).Max());
 
         var memory = panels[3];
-        Line(memory, minutes, samples.Select(s => s.ResidentMb), "resident (RSS)");
-        Line(memory, minutes, samples.Select(s => s.AnonymousResidentMb), "resident, anonymous");
+        var mockApart = samples.Any(s => !double.IsNaN(s.MockResidentMb));
+        var whose = mockApart ? "processor " : "";
+        Line(memory, minutes, samples.Select(s => s.ResidentMb), $"{whose}resident (RSS)");
+        Line(memory, minutes, samples.Select(s => s.AnonymousResidentMb), $"{whose}resident, anonymous");
+        if (mockApart)
+        {
+            Line(memory, minutes, samples.Select(s => s.MockResidentMb), "mock cluster process resident (RSS)").LinePattern = LinePattern.DenselyDashed;
+            Line(memory, minutes, samples.Select(s => s.MockAnonymousResidentMb), "mock cluster process resident, anonymous").LinePattern = LinePattern.DenselyDashed;
+        }
         var fit = summary.AnonymousResidentPerMinute;
         if (!double.IsNaN(fit.Slope))
         {
@@ -57,7 +65,7 @@ internal static class SoakPlot
         heap.Axes.YAxis = memory.Axes.Right;
         memory.YLabel("resident MB");
         memory.Axes.Right.Label.Text = "heap MB";
-        FromZero(memory, samples.Max(s => s.ResidentMb));
+        FromZero(memory, samples.SelectMany(s => new[] { s.ResidentMb, s.MockResidentMb }).Where(v => !double.IsNaN(v)).Max());
         memory.Axes.SetLimitsY(0, Math.Max(1, samples.Max(s => s.HeapMb)) * 1.15, memory.Axes.Right);
         memory.XLabel("minutes since start");
 

@@ -28,7 +28,9 @@ internal readonly record struct LinearFit(double Slope, double Intercept, double
 /// Targets: the processor commits on average at least 95% of the input rate (it keeps up), the committed lag
 /// stays below 5 s of input with nothing dropped, and the anonymous resident memory and the heap grow by less than
 /// the given MB per hour over the second half. The whole resident set is reported too, but not judged: its mapped
-/// files come and go with the memory pressure of other processes on the machine.
+/// files come and go with the memory pressure of other processes on the machine. The memory judged is the soak
+/// process's: with the mock brokers in a child process, the processor's and the simulator's alone; the child's
+/// slopes are then reported beside it, not judged.
 /// </summary>
 internal sealed class SoakSummary
 {
@@ -49,7 +51,7 @@ internal sealed class SoakSummary
 
     public IReadOnlyList<string> Lines() => _lines;
 
-    public static SoakSummary Of(IReadOnlyList<Sample> samples, int rate, TimeSpan settling, double flatMbPerHour)
+    public static SoakSummary Of(IReadOnlyList<Sample> samples, int rate, TimeSpan settling, double flatMbPerHour, bool mockApart)
     {
         if (samples.Count == 0) throw new InvalidOperationException("the soak took no sample");
         var durationMinutes = samples[^1].ElapsedMinutes;
@@ -66,6 +68,8 @@ internal sealed class SoakSummary
         var heap = FitPerMinute(s => s.HeapMb);
         var retained = FitPerMinute(s => s.MockRetainedRecords);
         var lagFit = FitPerMinute(s => s.InputLag + s.RepartitionLag);
+        var mockResident = FitPerMinute(s => s.MockResidentMb);
+        var mockAnonymous = FitPerMinute(s => s.MockAnonymousResidentMb);
 
         var inputMean = settled.Average(s => s.InputPerSecond);
         var committedMean = settled.Average(s => s.CommittedPerSecond);
@@ -92,14 +96,21 @@ internal sealed class SoakSummary
         Add($"committed records/s: mean {committedMean:N0}, min {settled.Min(s => s.CommittedPerSecond):N0}, max {settled.Max(s => s.CommittedPerSecond):N0}");
         Add($"lag (committed): max input {maxInputLag:N0}, max repartition {maxRepartitionLag:N0}, max together {maxLag:N0} records ({maxLag / (double)rate:N1} s of input); mean together {firstHalfSettled.DefaultIfEmpty(settled[0]).Average(s => s.InputLag + s.RepartitionLag):N0} in the first half, {secondHalf.Average(s => s.InputLag + s.RepartitionLag):N0} in the second (slope {lagFit.Slope * 60:N0} records/hour)");
         Add($"freshness p99 (the processor's recent window at each sample): agents {Freshness(settled.Select(s => s.AgentFreshnessP99Ms))}; DNs {Freshness(settled.Select(s => s.DnFreshnessP99Ms))}");
-        Add($"resident memory: {samples[0].ResidentMb:N0} MB at the first sample, {samples[^1].ResidentMb:N0} MB at the end, max {samples.Max(s => s.ResidentMb):N0} MB; slope over the second half (from minute {halfMinutes:N1}) {resident.Slope * 60:N1} ± {2 * resident.SlopeStandardError * 60:N1} MB/hour (least squares, ± 2 standard errors)");
-        Add($"anonymous resident memory: {samples[0].AnonymousResidentMb:N0} MB at the first sample, {samples[^1].AnonymousResidentMb:N0} MB at the end; slope over the second half {anonymousPerHour:N1} ± {2 * anonymous.SlopeStandardError * 60:N1} MB/hour");
+        var whose = mockApart ? "processor process (processor and simulator), " : "";
+        Add($"{whose}resident memory: {samples[0].ResidentMb:N0} MB at the first sample, {samples[^1].ResidentMb:N0} MB at the end, max {samples.Max(s => s.ResidentMb):N0} MB; slope over the second half (from minute {halfMinutes:N1}) {resident.Slope * 60:N1} ± {2 * resident.SlopeStandardError * 60:N1} MB/hour (least squares, ± 2 standard errors)");
+        Add($"{whose}anonymous resident memory: {samples[0].AnonymousResidentMb:N0} MB at the first sample, {samples[^1].AnonymousResidentMb:N0} MB at the end; slope over the second half {anonymousPerHour:N1} ± {2 * anonymous.SlopeStandardError * 60:N1} MB/hour");
         Add($"managed heap: mean {samples.Average(s => s.HeapMb):N1} MB, max {samples.Max(s => s.HeapMb):N1} MB; slope over the second half {heapPerHour:N2} ± {2 * heap.SlopeStandardError * 60:N2} MB/hour");
+        if (mockApart)
+        {
+            Add($"mock cluster process, resident memory (not judged): {samples[0].MockResidentMb:N0} MB at the first sample, {samples[^1].MockResidentMb:N0} MB at the end; slope over the second half {mockResident.Slope * 60:N1} ± {2 * mockResident.SlopeStandardError * 60:N1} MB/hour");
+            Add($"mock cluster process, anonymous resident memory (not judged): {samples[0].MockAnonymousResidentMb:N0} MB at the first sample, {samples[^1].MockAnonymousResidentMb:N0} MB at the end; slope over the second half {mockAnonymous.Slope * 60:N1} ± {2 * mockAnonymous.SlopeStandardError * 60:N1} MB/hour");
+        }
         Add($"mock brokers' logs: {samples[^1].MockRetainedRecords:N0} records retained at the end (slope over the second half {retained.Slope * 60:N0} records/hour); dropped before committed {dropped:N0}");
-        Add($"CPU: process {settled.Average(s => s.CpuPercent):N0}% of a core (mock brokers {settled.Average(s => s.MockCpuPercent):N0}%); load average (1 min) mean {samples.Average(s => s.Load):N1}, max {samples.Max(s => s.Load):N1}");
+        if (mockApart) Add($"CPU: processor process {settled.Average(s => s.CpuPercent):N0}% of a core, mock cluster process {settled.Average(s => s.MockCpuPercent):N0}%; load average (1 min) mean {samples.Average(s => s.Load):N1}, max {samples.Max(s => s.Load):N1}");
+        else Add($"CPU: process {settled.Average(s => s.CpuPercent):N0}% of a core (mock brokers {settled.Average(s => s.MockCpuPercent):N0}%); load average (1 min) mean {samples.Average(s => s.Load):N1}, max {samples.Max(s => s.Load):N1}");
         Add($"rate steady: {(keepsUp ? "met" : "NOT met")} (committed mean {committedMean / inputMean:P1} of the input mean; target at least 95%)");
         Add($"lag steady: {(lagBounded ? "met" : "NOT met")} (max {maxLag / (double)rate:N1} s of input, {dropped:N0} dropped; target below 5 s, none dropped)");
-        Add($"memory flat: {(memoryFlat ? "met" : "NOT met")} (second half: anonymous resident {anonymousPerHour:N1} MB/hour, heap {heapPerHour:N2} MB/hour; target below {flatMbPerHour:N0} MB/hour each)");
+        Add($"memory flat: {(memoryFlat ? "met" : "NOT met")} (second half: {whose}anonymous resident {anonymousPerHour:N1} MB/hour, heap {heapPerHour:N2} MB/hour; target below {flatMbPerHour:N0} MB/hour each)");
         return summary;
     }
 }

@@ -2,24 +2,39 @@ using System.Globalization;
 
 namespace AgentStateProcessor.Benchmarks;
 
-/// <summary>The <c>--name value</c> options of one subcommand; unknown names are errors, not silently ignored.</summary>
+/// <summary>The <c>--name value</c> options and bare <c>--name</c> flags of one subcommand; unknown names are errors, not silently ignored.</summary>
 internal sealed class SubcommandOptions
 {
     private readonly Dictionary<string, string> _values;
+    private readonly HashSet<string> _flags;
 
-    private SubcommandOptions(Dictionary<string, string> values) => _values = values;
+    private SubcommandOptions(Dictionary<string, string> values, HashSet<string> flags)
+    {
+        _values = values;
+        _flags = flags;
+    }
 
-    public static SubcommandOptions Parse(string[] args, params string[] allowed)
+    public static SubcommandOptions Parse(string[] args, params string[] allowed) => Parse(args, [], allowed);
+
+    public static SubcommandOptions Parse(string[] args, string[] allowedFlags, params string[] allowed)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
         {
+            if (allowedFlags.Contains(args[i]))
+            {
+                flags.Add(args[i]);
+                continue;
+            }
             if (!allowed.Contains(args[i])) throw new ArgumentException($"unknown option '{args[i]}'");
             if (i + 1 >= args.Length) throw new ArgumentException($"option '{args[i]}' needs a value");
-            values[args[i]] = args[i + 1];
+            values[args[i]] = args[++i];
         }
-        return new SubcommandOptions(values);
+        return new SubcommandOptions(values, flags);
     }
+
+    public bool Flag(string name) => _flags.Contains(name);
 
     public int PositiveInt(string name, int defaultValue)
     {

@@ -48,27 +48,45 @@ internal static class HostingExtensions
 
     private static void AddEmbeddedDefault(this IHostApplicationBuilder builder)
     {
-        AddValidatedOptions<EmbeddedOptions>(builder, EmbeddedOptions.SectionName);
+        builder.AddSimulatedContactCenter();
         var embedded = builder.Configuration.GetSection(EmbeddedOptions.SectionName).Get<EmbeddedOptions>() ?? new EmbeddedOptions();
         var problems = ((ISelfValidatingOptions)embedded).Validate().ToList();
         if (problems.Count > 0) throw new OptionsValidationException(EmbeddedOptions.SectionName, typeof(EmbeddedOptions), problems);
         var topics = builder.Configuration.GetSection(TopicOptions.SectionName).Get<TopicOptions>() ?? new TopicOptions();
 
         var cluster = MockKafkaCluster.Start(embedded.Brokers);
-        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
-        {
-            cluster.CreateTopic(topic, embedded.Partitions);
-        }
-        cluster.CreateTopic(topics.Progress, 1);
-        builder.Configuration.AddInMemoryCollection(
-        [
-            new($"{KafkaOptions.SectionName}:BootstrapServers", cluster.BootstrapServers),
-            // The mock holds an empty fetch for the whole wait; see KafkaOptions.FetchWaitMax.
-            new($"{KafkaOptions.SectionName}:FetchWaitMax", "00:00:00.010"),
-        ]);
+        CreateProcessorTopics(cluster, topics, embedded.Partitions);
+        builder.Configuration.AddInMemoryCollection(MockClusterClientSettings(cluster.BootstrapServers));
         builder.Services.AddSingleton(cluster);
+    }
+
+    /// <summary>The embedded default's simulated contact center (<see cref="EmbeddedOptions"/>) and its progress line.</summary>
+    internal static void AddSimulatedContactCenter(this IHostApplicationBuilder builder)
+    {
+        AddValidatedOptions<EmbeddedOptions>(builder, EmbeddedOptions.SectionName);
         builder.Services.AddHostedService<SimulatorService>();
         builder.Services.AddHostedService<ProgressReporter>();
+    }
+
+    /// <summary>The Kafka settings of a processor whose brokers are a mock cluster at <paramref name="bootstrapServers"/>.</summary>
+    internal static KeyValuePair<string, string?>[] MockClusterClientSettings(string bootstrapServers) =>
+    [
+        new($"{KafkaOptions.SectionName}:BootstrapServers", bootstrapServers),
+        // The mock holds an empty fetch for the whole wait; see KafkaOptions.FetchWaitMax.
+        new($"{KafkaOptions.SectionName}:FetchWaitMax", "00:00:00.010"),
+    ];
+
+    /// <summary>
+    /// The processor's topics on a mock cluster, which cannot create them through the Admin API: every topic with
+    /// <paramref name="partitions"/>, the progress topic with one.
+    /// </summary>
+    internal static void CreateProcessorTopics(MockKafkaCluster cluster, TopicOptions topics, int partitions)
+    {
+        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
+        {
+            cluster.CreateTopic(topic, partitions);
+        }
+        cluster.CreateTopic(topics.Progress, 1);
     }
 
     /// <summary>Binds and validates a section at start-up; a value that cannot be read as its type stops the wiring at once.</summary>
