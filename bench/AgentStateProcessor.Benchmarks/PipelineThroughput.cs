@@ -41,22 +41,14 @@ internal static class PipelineThroughput
         var topics = new TopicOptions();
 
         using var cluster = MockKafkaCluster.Start(brokerCount: 3);
-        foreach (var topic in new[] { topics.Input, topics.AgentSnapshots, topics.DnSnapshots, topics.AgentStateChanges, topics.DnRepartition, topics.DeadLetters })
-        {
-            cluster.CreateTopic(topic, Partitions);
-        }
-        cluster.CreateTopic(topics.Progress, 1);
+        HostingExtensions.CreateProcessorTopics(cluster, topics, Partitions);
         cluster.CreateTopic(ForwardTopic, Partitions);
 
         // A warm-up pass over topics of their own, so that the measured pass sees JIT-compiled (tier 1) code
         // in both consumers and the processor, as a long-running service does, rather than the compiler at work.
         var warmupRecords = options.PositiveInt("--warmup", DefaultWarmupRecords);
         var warmupTopics = PrefixedTopics("warmup-");
-        foreach (var topic in new[] { warmupTopics.Input, warmupTopics.AgentSnapshots, warmupTopics.DnSnapshots, warmupTopics.AgentStateChanges, warmupTopics.DnRepartition, warmupTopics.DeadLetters })
-        {
-            cluster.CreateTopic(topic, Partitions);
-        }
-        cluster.CreateTopic(warmupTopics.Progress, 1);
+        HostingExtensions.CreateProcessorTopics(cluster, warmupTopics, Partitions);
         var warmupInput = Produce(cluster.BootstrapServers, warmupTopics.Input, warmupRecords, agents);
         MeasureBareConsumer(cluster.BootstrapServers, warmupTopics.Input, warmupInput.Retained);
         await MeasureProcessorAsync(cluster.BootstrapServers, warmupTopics, warmupInput, guarantee, "benchmark-warmup");
