@@ -71,7 +71,7 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
     public void Committed_transaction_is_visible_to_a_read_committed_consumer()
     {
         var topic = fixture.CreateUniqueTopic("txn-commit", partitions: 2);
-        using var producer = CreateTransactionalProducer();
+        using var producer = CreateTransactionalProducer(fixture.BootstrapServers);
         producer.InitTransactions(DefaultTimeout);
 
         producer.BeginTransaction();
@@ -94,7 +94,7 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
     public void Mock_quirk_aborted_transaction_records_are_delivered_to_read_committed_consumers()
     {
         var topic = fixture.CreateUniqueTopic("txn-abort", partitions: 1);
-        using var producer = CreateTransactionalProducer();
+        using var producer = CreateTransactionalProducer(fixture.BootstrapServers);
         producer.InitTransactions(DefaultTimeout);
 
         producer.BeginTransaction();
@@ -177,7 +177,7 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
             consumed = consumer.Consume(TimeSpan.FromMilliseconds(200));
         }
         Assert.NotNull(consumed);
-        using var producer = CreateTransactionalProducer();
+        using var producer = CreateTransactionalProducer(fixture.BootstrapServers);
         producer.InitTransactions(DefaultTimeout);
 
         producer.BeginTransaction();
@@ -346,12 +346,5 @@ public sealed class MockClusterTests(MockClusterFixture fixture) : IClassFixture
 
         Assert.Throws<ObjectDisposedException>(() => cluster.CreateTopic("after-dispose", 1));
         Assert.Throws<ObjectDisposedException>(() => cluster.SetBrokerDown(1));
-    }
-
-    private IProducer<byte[]?, byte[]?> CreateTransactionalProducer()
-    {
-        var config = ProducerConfig(fixture.BootstrapServers);
-        config.TransactionalId = $"test-{Guid.NewGuid():N}";
-        return CreateProducer(config);
     }
 }

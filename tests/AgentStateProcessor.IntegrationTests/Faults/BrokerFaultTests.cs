@@ -235,9 +235,7 @@ public sealed class BrokerFaultTests
     /// <summary>Progress records of input partitions in a transaction that is then aborted.</summary>
     private static void WriteAbortedProgress(string bootstrapServers, string progressTopic, IReadOnlyDictionary<TopicPartition, long> positions)
     {
-        var config = KafkaTestClient.ProducerConfig(bootstrapServers);
-        config.TransactionalId = $"aborted-progress-{Guid.NewGuid():N}";
-        using var producer = KafkaTestClient.CreateProducer(config);
+        using var producer = KafkaTestClient.CreateTransactionalProducer(bootstrapServers);
         producer.InitTransactions(KafkaTestClient.DefaultTimeout);
         producer.BeginTransaction();
         KafkaTestClient.ProduceAll(producer, progressTopic, positions.Select(position =>

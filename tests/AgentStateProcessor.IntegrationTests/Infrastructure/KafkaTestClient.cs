@@ -21,6 +21,14 @@ public static class KafkaTestClient
     public static IProducer<byte[]?, byte[]?> CreateProducer(ProducerConfig config) =>
         new ProducerBuilder<byte[]?, byte[]?>(config).Build();
 
+    /// <summary>A producer with a transactional id of its own (transactions not yet initialised).</summary>
+    public static IProducer<byte[]?, byte[]?> CreateTransactionalProducer(string bootstrapServers)
+    {
+        var config = ProducerConfig(bootstrapServers);
+        config.TransactionalId = $"test-{Guid.NewGuid():N}";
+        return CreateProducer(config);
+    }
+
     public static Message<byte[]?, byte[]?> Message(string? key, string value) =>
         new() { Key = key is null ? null : Encoding.UTF8.GetBytes(key), Value = Encoding.UTF8.GetBytes(value) };
 
